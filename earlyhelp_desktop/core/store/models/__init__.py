@@ -1,0 +1,87 @@
+"""Typed SQLAlchemy models of the local store. Importing this package registers every model."""
+
+from earlyhelp_desktop.core.store.models.activity import (
+    AuditEvent,
+    CommunityAsset,
+    Contact,
+    LinkEvent,
+    OutcomeMeasure,
+    SocialLink,
+)
+from earlyhelp_desktop.core.store.models.assessment import (
+    Assessment,
+    ChildVoice,
+    Closure,
+    DomainEntry,
+    StepChange,
+)
+from earlyhelp_desktop.core.store.models.base import Base, Syncable, sync_schema, syncable_models
+from earlyhelp_desktop.core.store.models.family import (
+    Agreement,
+    Episode,
+    Family,
+    FamilyFlag,
+    FamilyScoped,
+    FamilyTag,
+    Membership,
+    Person,
+    Professional,
+    SharingPermission,
+)
+from earlyhelp_desktop.core.store.models.local import ConflictRecord, Draft, FieldHistory, Meta, OutboxOp
+from earlyhelp_desktop.core.store.models.plan import (
+    IssuedPlan,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+    Review,
+    ReviewProgress,
+    TafMember,
+)
+from earlyhelp_desktop.core.store.models.reference import Hub, Instrument, Locality, RefItem, Staff, Venue
+
+__all__ = [
+    "Agreement",
+    "Assessment",
+    "AuditEvent",
+    "Base",
+    "ChildVoice",
+    "Closure",
+    "CommunityAsset",
+    "ConflictRecord",
+    "Contact",
+    "DomainEntry",
+    "Draft",
+    "Episode",
+    "Family",
+    "FamilyFlag",
+    "FamilyScoped",
+    "FamilyTag",
+    "FieldHistory",
+    "Hub",
+    "Instrument",
+    "IssuedPlan",
+    "LinkEvent",
+    "Locality",
+    "Membership",
+    "Meta",
+    "OutboxOp",
+    "OutcomeMeasure",
+    "Person",
+    "Plan",
+    "PlanAction",
+    "PlanOutcome",
+    "Professional",
+    "RefItem",
+    "Review",
+    "ReviewProgress",
+    "SharingPermission",
+    "SocialLink",
+    "Staff",
+    "StepChange",
+    "Syncable",
+    "TafMember",
+    "Venue",
+    "sync_schema",
+    "syncable_models",
+]

@@ -1,0 +1,160 @@
+"""Search as you type over families: names, preferred names, reference, postcode and address.
+
+An FTS5 index inside the encrypted store, kept up to date in the same transaction as every change to a
+family, person or membership. Text is folded before indexing and before matching, so "Zoe" finds
+"Zoë", "Lukasz" finds "Łukasz" and "obriain" finds "Ó Briain". A confidential address is not indexed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, event, text
+from sqlalchemy.orm import Session
+
+from earlyhelp_desktop.core.store.capture import TOUCHED, StoreSession
+
+CREATE_SQL = (
+    "CREATE VIRTUAL TABLE family_search USING fts5("
+    "names, reference, postcode, address, tokenize = 'unicode61', prefix = '1 2 3')",
+    "CREATE TABLE family_search_map (n INTEGER PRIMARY KEY, family_id VARCHAR(36) NOT NULL UNIQUE)",
+)
+
+# Letters that Unicode does not decompose into a base letter plus a mark.
+_SPECIAL = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "l",
+        "ø": "o",
+        "Ø": "o",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ı": "i",
+        "ħ": "h",
+        "Ħ": "h",
+    }
+)
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def fold(value: str) -> str:
+    """Lower case, no accents, apostrophes joined: "Ó'Briain Zoë" -> "obriain zoe"."""
+    value = value.translate(_SPECIAL)
+    value = unicodedata.normalize("NFKD", value)
+    value = "".join(ch for ch in value if not unicodedata.combining(ch))
+    value = value.replace("'", "").replace("\u2019", "")
+    return value.casefold()
+
+
+def tokens(value: str) -> list[str]:
+    return _TOKEN.findall(fold(value))
+
+
+def match_expression(query: str) -> str | None:
+    """An FTS5 query: every typed word as a prefix, all required. None when nothing searchable."""
+    words = tokens(query)
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _document(conn: Connection, family_id: str) -> dict[str, str] | None:
+    family = conn.execute(
+        text(
+            "SELECT reference, display_name, postcode, address_line1, address_line2, town, "
+            "confidential_address, deleted, merged_into_id FROM family WHERE id = :id"
+        ),
+        {"id": family_id},
+    ).one_or_none()
+    if family is None or family.deleted:
+        return None
+    people = conn.execute(
+        text(
+            "SELECT p.given_name, p.family_name, p.preferred_name FROM membership m "
+            "JOIN person p ON p.id = m.person_id "
+            "WHERE m.family_id = :id AND m.deleted = 0 AND p.deleted = 0"
+        ),
+        {"id": family_id},
+    ).all()
+    names = [family.display_name or ""]
+    for person in people:
+        names.extend(filter(None, (person.given_name, person.family_name, person.preferred_name)))
+        # "obriain" as one word as well as "o briain"
+        names.append("".join(tokens(person.family_name or "")))
+    reference = family.reference or ""
+    postcode = family.postcode or ""
+    address = ""
+    if not family.confidential_address:
+        address = " ".join(filter(None, (family.address_line1, family.address_line2, family.town)))
+    return {
+        "names": " ".join(fold(n) for n in names),
+        "reference": " ".join([fold(reference), "".join(tokens(reference)), "".join(tokens(reference)[1:])]),
+        "postcode": " ".join([fold(postcode), "".join(tokens(postcode))]),
+        "address": fold(address),
+    }
+
+
+def reindex(conn: Connection, family_ids: Iterable[str]) -> None:
+    for family_id in set(family_ids):
+        n = conn.execute(
+            text("SELECT n FROM family_search_map WHERE family_id = :id"), {"id": family_id}
+        ).scalar()
+        if n is not None:
+            conn.execute(text("DELETE FROM family_search WHERE rowid = :n"), {"n": n})
+        doc = _document(conn, family_id)
+        if doc is None:
+            if n is not None:
+                conn.execute(text("DELETE FROM family_search_map WHERE n = :n"), {"n": n})
+            continue
+        if n is None:
+            n = conn.execute(
+                text("INSERT INTO family_search_map (family_id) VALUES (:id) RETURNING n"), {"id": family_id}
+            ).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO family_search (rowid, names, reference, postcode, address) "
+                "VALUES (:n, :names, :reference, :postcode, :address)"
+            ),
+            {"n": n, **doc},
+        )
+
+
+def reindex_all(conn: Connection) -> int:
+    """Rebuilds the whole index (after a demo build or a repair). Returns the number of families."""
+    conn.execute(text("DELETE FROM family_search"))
+    conn.execute(text("DELETE FROM family_search_map"))
+    ids = [r[0] for r in conn.execute(text("SELECT id FROM family WHERE deleted = 0"))]
+    reindex(conn, ids)
+    return len(ids)
+
+
+def _after_flush(session: Session, flush_context: Any) -> None:
+    touched: set[tuple[str, str]] = session.info.pop(TOUCHED, set())
+    if not touched:
+        return
+    conn = session.connection()
+    families = {key for kind, key in touched if kind == "family"}
+    people = [key for kind, key in touched if kind == "person"]
+    for person_id in people:
+        families.update(
+            r[0]
+            for r in conn.execute(
+                text("SELECT family_id FROM membership WHERE person_id = :p"), {"p": person_id}
+            )
+        )
+    reindex(conn, families)
+
+
+event.listen(StoreSession, "after_flush", _after_flush)
