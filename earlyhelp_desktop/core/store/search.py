@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, TextClause, event, text
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.store.capture import TOUCHED, StoreSession
@@ -70,6 +70,14 @@ def match_expression(query: str) -> str | None:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def matching(expression: str) -> TextClause:
+    """A subquery of the family ids whose search entry matches an FTS5 expression."""
+    return text(
+        "SELECT m.family_id FROM family_search s JOIN family_search_map m ON m.n = s.rowid "
+        "WHERE family_search MATCH :q"
+    ).bindparams(q=expression)
+
+
 def _document(conn: Connection, family_id: str) -> dict[str, str] | None:
     family = conn.execute(
         text(
@@ -88,7 +96,7 @@ def _document(conn: Connection, family_id: str) -> dict[str, str] | None:
         ),
         {"id": family_id},
     ).all()
-    names = [family.display_name or ""]
+    names = [family.display_name or "", "".join(tokens(family.display_name or ""))]
     for person in people:
         names.extend(filter(None, (person.given_name, person.family_name, person.preferred_name)))
         # "obriain" as one word as well as "o briain"
