@@ -8,12 +8,11 @@ import json
 from typing import TYPE_CHECKING
 
 from earlyhelp_desktop.core.ids import derived_id
-from earlyhelp_desktop.core.store.models import CommunityAsset
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.demo.generator import Generator, Household
 
-__all__ = ["CommunityAsset", "directory", "episodes", "links", "professionals", "sharing"]
+__all__ = ["directory", "episodes", "links", "professionals", "sharing"]
 
 ASSETS = {
     "baby_toddler": ("Stay and Play", "Baby Bounce and Rhyme", "Little Explorers"),
@@ -131,7 +130,7 @@ def directory(gen: Generator, categories: list[str], count: int) -> list[tuple[s
             active=True,
         )
         found.append((asset_id, category))
-    return found or gen.assets
+    return found
 
 
 def professionals(gen: Generator, h: Household) -> None:

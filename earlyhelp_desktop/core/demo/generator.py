@@ -16,7 +16,16 @@ from earlyhelp_desktop.core.demo import casework
 from earlyhelp_desktop.core.demo.names import CULTURES, FEATURED, STREETS, TOWNS, Culture
 from earlyhelp_desktop.core.demo.sink import Sink
 from earlyhelp_desktop.core.ids import derived_id, family_reference, hub_code, hub_id, staff_id
-from earlyhelp_desktop.core.store.models import Family, Hub, Meta, OutboxOp, RefItem, Staff
+from earlyhelp_desktop.core.store.models import (
+    CommunityAsset,
+    Family,
+    Hub,
+    Meta,
+    OutboxOp,
+    RefItem,
+    Staff,
+    Venue,
+)
 from earlyhelp_desktop.core.store.search import reindex_all
 from earlyhelp_desktop.core.store.store import Workspace
 
@@ -125,6 +134,7 @@ class Generator:
             hub = session.get(Hub, self.hub_id)
             self.hub_code = hub.code if hub else hub_code("Demo")
             existing = set(session.scalars(select(Staff.id)))
+            has_venues = session.get(Venue, derived_id("venue", VENUES[0][0])) is not None
             self.domains = list(
                 session.scalars(
                     select(RefItem.code)
@@ -135,7 +145,9 @@ class Generator:
             categories = list(
                 session.scalars(select(RefItem.code).where(RefItem.list_name == "asset_category"))
             )
-            have_assets = session.scalar(select(func.count()).select_from(casework.CommunityAsset)) or 0
+            existing_assets = list(
+                session.execute(select(CommunityAsset.id, CommunityAsset.category_code)).tuples()
+            )
         created = self.when(900, 800)
         for username, name, role in DEMO_STAFF:
             sid = staff_id(username)
@@ -156,10 +168,8 @@ class Generator:
                     active=True,
                 )
             (self.workers if role != "community_connector" else self.connectors).append(sid)
-        for name, kind in VENUES:
-            vid = derived_id("venue", name)
-            self.venues.append(vid)
-        if derived_id("venue", VENUES[0][0]) not in existing:  # first build: localities, hubs, venues
+        self.venues = [derived_id("venue", name) for name, _ in VENUES]
+        if not has_venues:  # the first build: localities, hubs, venues
             self.sink.add(
                 "locality",
                 created,
@@ -190,7 +200,9 @@ class Generator:
                     postcode=None,
                     active=True,
                 )
-        self.assets = casework.directory(self, categories, max(0, asset_count - have_assets))
+        self.assets = existing_assets + casework.directory(
+            self, categories, max(0, asset_count - len(existing_assets))
+        )
         if password is not None:
             for username in UNLOCKABLE:
                 full = next(n for u, n, _ in DEMO_STAFF if u == username)
@@ -289,7 +301,8 @@ class Generator:
     def write_household(self, h: Household) -> None:
         rng, add, by = self.rng, self.sink.add, h.worker
         town, district = rng.choice(TOWNS)
-        postcode = f"{district} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        letters = "ABDEFGHJLNPQRSTUWXYZ"
+        postcode = f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
         add(
             "family",
             h.created,
