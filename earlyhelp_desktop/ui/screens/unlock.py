@@ -1,0 +1,277 @@
+"""The unlock screen: choose your name, type your password, unlocked in about a second, offline.
+
+Wrong passwords get a clear message and the back-off wait, counted down; nothing is ever disabled for
+good. A forgotten password is handled with a supervisor's reset code (or an online login, once this
+laptop is enrolled with a server).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QComboBox, QFrame, QLineEdit, QStackedWidget, QWidget
+
+from earlyhelp_desktop.core.crypto.vault import SlotUser
+from earlyhelp_desktop.core.errors import (
+    BackoffActive,
+    EarlyHelpError,
+    InvalidInput,
+    WrongPassword,
+    wait_phrase,
+)
+from earlyhelp_desktop.core.services.base import ROLE_LABELS
+from earlyhelp_desktop.core.services.users import check_password
+from earlyhelp_desktop.core.store.store import Store, Workspace
+from earlyhelp_desktop.ui.adapters import SyncEngine
+from earlyhelp_desktop.ui.tasks import Tasks, describe
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.form import Form
+
+
+class UnlockScreen(QWidget):
+    """Emits ``unlocked(Workspace)``. Every store call runs on the database worker."""
+
+    unlocked = Signal(object)
+
+    def __init__(self, store: Store, tasks: Tasks, sync: SyncEngine, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.tasks = tasks
+        self.sync = sync
+        self.users: list[SlotUser] = []
+        self._wait_left = 0
+        self._busy = False
+        self.setWindowTitle("Early Help Desktop: unlock")
+        self.setAccessibleName("Unlock Early Help Desktop")
+
+        outer = hbox(self, margins=24)
+        outer.addStretch(1)
+        column = QFrame()
+        column.setMaximumWidth(560)
+        column.setMinimumWidth(420)
+        layout = vbox(column, spacing=14)
+        outer.addWidget(column, 2)
+        outer.addStretch(1)
+
+        layout.addStretch(1)
+        layout.addWidget(title("Early Help Desktop"))
+        self.where = hint("")
+        layout.addWidget(self.where)
+        self.pages = QStackedWidget()
+        layout.addWidget(self.pages)
+        layout.addStretch(2)
+
+        self.pages.addWidget(self._unlock_page())
+        self.pages.addWidget(self._reset_page())
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
+        self.load_users()
+
+    # -- pages ---------------------------------------------------------------------------------------
+
+    def _unlock_page(self) -> QWidget:
+        page = QWidget()
+        layout = vbox(page, spacing=12)
+        layout.addWidget(
+            label("Unlock to see your families. Everything on this laptop is encrypted.", "hint")
+        )
+        self.message = Banner("warning")
+        self.message.setObjectName("unlockMessage")
+        layout.addWidget(self.message)
+        self.form = Form(page, layout)
+        self.name_box: QComboBox = self.form.choice("user", "Your name", [], empty=None)
+        self.password: QLineEdit = self.form.text("password", "Password", password=True)
+        self.password.returnPressed.connect(self.submit)
+        row = hbox(spacing=12)
+        self.unlock_button = button("Unlock", name="unlock")
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.submit)
+        row.addWidget(self.unlock_button)
+        self.status = hint("")
+        self.status.setObjectName("unlockStatus")
+        row.addWidget(self.status, 1)
+        layout.addLayout(row)
+        self.forgot = button("I have forgotten my password", "link", name="forgot")
+        self.forgot.clicked.connect(self.show_reset)
+        layout.addWidget(self.forgot)
+        return page
+
+    def _reset_page(self) -> QWidget:
+        page = QWidget()
+        layout = vbox(page, spacing=12)
+        layout.addWidget(label("Set a new password", "heading"))
+        layout.addWidget(
+            hint(
+                "Ask a supervisor who uses this laptop for a reset code. They make one in Supervision, "
+                "and it works once, for 72 hours."
+            )
+        )
+        self.online_hint = hint("")
+        layout.addWidget(self.online_hint)
+        self.reset_form = Form(page, layout)
+        self.reset_user: QComboBox = self.reset_form.choice("user", "Your name", [], empty=None)
+        self.reset_form.text("code", "Reset code", hint="For example, ABCD-EFGH-JKMN", width_chars=16)
+        self.reset_form.text("new_password", "New password", hint="At least 8 characters", password=True)
+        self.reset_form.text("confirm", "Type the new password again", password=True)
+        row = hbox(spacing=12)
+        self.reset_button = button("Set new password and unlock", name="resetUnlock")
+        self.reset_button.clicked.connect(self.submit_reset)
+        back = button("Back", "secondary", name="resetBack")
+        back.clicked.connect(self.show_unlock)
+        row.addWidget(self.reset_button)
+        row.addWidget(back)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return page
+
+    def show_reset(self) -> None:
+        self.reset_user.setCurrentIndex(self.name_box.currentIndex())
+        if self.sync.can_log_in_online():
+            self.online_hint.setText(
+                "Or, if this laptop can reach the server, log in online with your password."
+            )
+        self.pages.setCurrentIndex(1)
+        self.reset_form.focus_field("code")
+
+    def show_unlock(self) -> None:
+        self.reset_form.clear_errors()
+        self.pages.setCurrentIndex(0)
+        self.password.setFocus()
+
+    # -- people --------------------------------------------------------------------------------------
+
+    def load_users(self) -> None:
+        self.where.setText(f"Store: {self.store.directory}")
+        self.tasks.db(self.store.users, self._users_loaded, self._users_failed, owner=self)
+
+    def _users_loaded(self, users: list[SlotUser]) -> None:
+        self.users = users
+        options = [(u.username, f"{u.full_name} ({ROLE_LABELS.get(u.role, u.role)})") for u in users]
+        for combo in (self.name_box, self.reset_user):
+            Form.set_options(combo, options, empty=None)
+        self.password.setFocus()
+
+    def _users_failed(self, error: BaseException) -> None:
+        self.message.set_text(describe(error))
+        self.unlock_button.setEnabled(False)
+
+    def choose(self, username: str) -> None:
+        index = self.name_box.findData(username)
+        if index >= 0:
+            self.name_box.setCurrentIndex(index)
+
+    # -- unlocking -----------------------------------------------------------------------------------
+
+    def submit(self) -> None:
+        if self._busy or self._wait_left:
+            return
+        username = self.name_box.currentData()
+        password = self.password.text()
+        self.form.clear_errors()
+        self.message.set_text("")
+        if not username:
+            self.form.show_errors({"user": "Choose your name"})
+            return
+        if not password:
+            self.form.show_errors({"password": "Enter your password"})
+            return
+        self._set_busy(True, "Unlocking…")
+        self.password.clear()
+        self.tasks.db(lambda: self.store.unlock(username, password), self._done, self._failed, owner=self)
+
+    def _done(self, ws: Workspace) -> None:
+        self._set_busy(False, "")
+        self.unlocked.emit(ws)
+
+    def _failed(self, error: BaseException) -> None:
+        self._set_busy(False, "")
+        if isinstance(error, (WrongPassword, BackoffActive)):
+            self.form.show_errors({"password": str(error).split(" Wait ")[0].split(" Try again")[0]})
+            if error.wait_seconds:
+                self._start_wait(error.wait_seconds)
+        elif isinstance(error, InvalidInput):
+            self.form.show_errors(error.errors)
+        else:
+            self.message.set_text(describe(error))
+        self.password.setFocus()
+
+    def _start_wait(self, seconds: int) -> None:
+        self._wait_left = seconds
+        self.unlock_button.setEnabled(False)
+        self.reset_button.setEnabled(False)
+        self._show_wait()
+        self._countdown.start()
+
+    def _show_wait(self) -> None:
+        text = f"Too many wrong passwords. You can try again in {wait_phrase(self._wait_left)}."
+        self.message.set_text(text)
+
+    def _tick(self) -> None:
+        self._wait_left = max(0, self._wait_left - 1)
+        if self._wait_left:
+            self._show_wait()
+            return
+        self._countdown.stop()
+        self.message.set_text("You can try again now.", "notice")
+        self.unlock_button.setEnabled(True)
+        self.reset_button.setEnabled(True)
+
+    def _set_busy(self, busy: bool, text: str) -> None:
+        self._busy = busy
+        self.status.setText(text)
+        self.unlock_button.setEnabled(not busy and not self._wait_left)
+        self.reset_button.setEnabled(not busy and not self._wait_left)
+
+    # -- reset code ----------------------------------------------------------------------------------
+
+    def submit_reset(self) -> None:
+        if self._busy or self._wait_left:
+            return
+        values = self.reset_form.values()
+        errors: dict[str, str] = {}
+        if not values["code"].strip():
+            errors["code"] = "Enter the reset code your supervisor gave you"
+        try:
+            check_password(values["new_password"], "new_password")
+        except InvalidInput as exc:
+            errors.update(exc.errors)
+        if values["new_password"] != values["confirm"]:
+            errors["confirm"] = "The two passwords are not the same: type the new password again"
+        if errors:
+            self.reset_form.show_errors(errors)
+            return
+        self.reset_form.clear_errors()
+        username = values["user"]
+        self._set_busy(True, "")
+        for name in ("new_password", "confirm"):
+            self.reset_form.set_value(name, "")
+
+        def run() -> Workspace:
+            return self.store.unlock_with_reset_code(username, values["code"], values["new_password"])
+
+        self.tasks.db(run, self._done, self._reset_failed, owner=self)
+
+    def _reset_failed(self, error: BaseException) -> None:
+        self._set_busy(False, "")
+        if isinstance(error, EarlyHelpError) and not isinstance(error, InvalidInput):
+            self.reset_form.show_errors({"code": str(error)})
+            wait: Any = getattr(error, "wait_seconds", 0)
+            if wait:
+                self._start_wait(int(wait))
+        elif isinstance(error, InvalidInput):
+            self.reset_form.show_errors(error.errors)
+        else:
+            self.reset_form.show_errors({"": describe(error)})
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 (Qt's name)
+        if event.matches(QKeySequence.StandardKey.Cancel) and self.pages.currentIndex() == 1:
+            self.show_unlock()
+            return
+        super().keyPressEvent(event)
+
+    def focus_password(self) -> None:
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
