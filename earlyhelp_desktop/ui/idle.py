@@ -1,8 +1,11 @@
-"""The privacy lock: after a spell with no key press or mouse use, the app locks itself."""
+"""The privacy lock: after a spell with no key press or mouse use, the app locks itself; Ctrl+L locks
+at once from any window (an application-wide filter, because a shortcut of the main window does not
+fire while a dialog is open over it)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 DEFAULT_MINUTES = 10
@@ -19,6 +22,7 @@ class IdleWatcher(QObject):
     """Emits ``idle`` once after ``timeout_ms`` without activity anywhere in the app."""
 
     idle = Signal()
+    lock_key = Signal()  # Ctrl+L, in any window, even with a form open in a dialog
 
     def __init__(self, timeout_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +51,17 @@ class IdleWatcher(QObject):
         return self._timer.remainingTime()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if self._running and event.type() in _ACTIVITY:
+        if not self._running:
+            return False
+        kind = event.type()
+        if kind in _ACTIVITY:
             self._timer.start()
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and _is_lock_key(event):
+            self.lock_key.emit()
+            return True
         return False
+
+
+def _is_lock_key(event: QKeyEvent) -> bool:
+    mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    return event.key() == Qt.Key.Key_L and mods == Qt.KeyboardModifier.ControlModifier

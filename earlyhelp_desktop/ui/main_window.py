@@ -53,8 +53,9 @@ class MainWindow(QMainWindow):
         role = ROLE_LABELS.get(ctx.user.role, ctx.user.role)
         who = label(f"{ctx.user.full_name}, {role}", wrap=False, name="who")
         header_row.addWidget(who)
-        self.lock_button = button("Lock", "secondary", shortcut=QKeySequence("Ctrl+L"), name="lock")
-        self.lock_button.clicked.connect(self.lock_requested)
+        self.lock_button = button("Lock", "secondary", name="lock")
+        self.lock_button.setToolTip("Lock (Ctrl+L)")
+        self.lock_button.clicked.connect(self.lock_requested)  # Ctrl+L anywhere: see ui/idle.py
         header_row.addWidget(self.lock_button)
         layout.addWidget(header)
         if ctx.demo:
@@ -127,8 +128,10 @@ class MainWindow(QMainWindow):
         if ctx.is_supervisor:
             routes.append(("supervision", "Supervision", lambda: SupervisionScreen(ctx)))
         for number, (name, text, factory) in enumerate(routes, start=1):
-            nav = button(text, "nav", shortcut=QKeySequence(f"Ctrl+{number}"), name=f"nav_{name}")
+            nav = button(text, "nav", name=f"nav_{name}")
+            nav.setToolTip(f"{text} (Ctrl+{number})")
             nav.setCheckable(True)
+            QShortcut(QKeySequence(f"Ctrl+{number}"), self, lambda n=name: self.show_screen(n))
             nav.clicked.connect(lambda _=False, n=name: self.show_screen(n))
             self.nav_group.addButton(nav)
             self.nav_layout.addWidget(nav)

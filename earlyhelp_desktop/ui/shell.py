@@ -54,6 +54,7 @@ class Shell(QObject):
         self.drafts = Drafts(self._draft_memory)
         self.idle = IdleWatcher(lock_after_ms, self)
         self.idle.idle.connect(self.lock)
+        self.idle.lock_key.connect(self.lock)
         self.store = Store(self.store_dir, fixed_kdf=fixed_kdf)
         self.window: QWidget | None = None
         self.main: MainWindow | None = None
@@ -72,6 +73,8 @@ class Shell(QObject):
         old = self.window
         widget.resize(*START_SIZE)
         widget.show()
+        widget.raise_()
+        widget.activateWindow()
         self.window = widget
         if old is not None and old is not widget:
             old.close()

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from uihelp import add_family, add_person, settle
 
 from earlyhelp_desktop.core.services.families import FamilyFilter
 from earlyhelp_desktop.core.store.store import Workspace
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.dialogs.new_family import NewFamilyDialog
 from earlyhelp_desktop.ui.screens.families import FamilyListScreen
+from tests.ui.uihelp import add_family, add_person, settle
 
 
 def shown_names(screen: FamilyListScreen) -> list[str]:

@@ -7,6 +7,8 @@ laptop is enrolled with a server).
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -41,7 +43,8 @@ class UnlockScreen(QWidget):
         self.tasks = tasks
         self.sync = sync
         self.users: list[SlotUser] = []
-        self._wait_left = 0
+        self._wait_left = 0  # whole seconds still to wait after wrong passwords
+        self._deadline = 0.0
         self._busy = False
         self.setWindowTitle("Early Help Desktop: unlock")
         self.setAccessibleName("Unlock Early Help Desktop")
@@ -67,7 +70,8 @@ class UnlockScreen(QWidget):
         self.pages.addWidget(self._reset_page())
 
         self._countdown = QTimer(self)
-        self._countdown.setInterval(1000)
+        self._countdown.setInterval(250)
+        self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.timeout.connect(self._tick)
         self.load_users()
 
@@ -200,6 +204,8 @@ class UnlockScreen(QWidget):
         self.password.setFocus()
 
     def _start_wait(self, seconds: int) -> None:
+        # A deadline, not a count of ticks: timers may fire early, the store's back-off never does.
+        self._deadline = time.monotonic() + seconds + 0.3
         self._wait_left = seconds
         self.unlock_button.setEnabled(False)
         self.reset_button.setEnabled(False)
@@ -211,8 +217,9 @@ class UnlockScreen(QWidget):
         self.message.set_text(text)
 
     def _tick(self) -> None:
-        self._wait_left = max(0, self._wait_left - 1)
-        if self._wait_left:
+        self._wait_left = max(0, math.ceil(self._deadline - time.monotonic() - 0.3))
+        if time.monotonic() < self._deadline:
+            self._wait_left = max(1, self._wait_left)
             self._show_wait()
             return
         self._countdown.stop()
