@@ -39,6 +39,7 @@ def load_fonts() -> None:
 
 
 def create_application(argv: Sequence[str] = ()) -> object:
+    from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
     from earlyhelp_desktop.ui.style import STYLESHEET
@@ -48,6 +49,11 @@ def create_application(argv: Sequence[str] = ()) -> object:
     QApplication.setApplicationName("Early Help Desktop")
     QApplication.setOrganizationName("EarlyHelpDesktop")
     load_fonts()
+    palette = app.palette()
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        palette.setColor(role, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.WindowText, QColor("#0b0c0c"))
+    app.setPalette(palette)
     app.setStyleSheet(STYLESHEET)
     return app
 

@@ -158,6 +158,9 @@ class MainWindow(QMainWindow):
         if name in ("caseload", "families"):
             self._list_screen = name
         self.current = name
+        focus_first = getattr(widget, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
         nav = self.nav_buttons.get(name if name != "family" else self._list_screen)
         if nav is not None:
             nav.setChecked(True)

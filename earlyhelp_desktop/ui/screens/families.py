@@ -211,6 +211,9 @@ class FamilyListScreen(QWidget):
         if self.model.rowCount() and not self.table.selectionModel().hasSelection():
             self.table.selectRow(0)
 
+    def focus_first(self) -> None:
+        self.search.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

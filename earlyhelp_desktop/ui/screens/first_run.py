@@ -15,7 +15,17 @@ from earlyhelp_desktop.core.services.users import check_password, check_username
 from earlyhelp_desktop.core.store.store import Store, Workspace
 from earlyhelp_desktop.ui.adapters import SyncEngine
 from earlyhelp_desktop.ui.tasks import Tasks, describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import (
+    Banner,
+    button,
+    hbox,
+    heading,
+    hint,
+    label,
+    start_page,
+    title,
+    vbox,
+)
 from earlyhelp_desktop.ui.widgets.form import Form
 
 DEMO_FAMILIES = 200
@@ -74,8 +84,7 @@ class FirstRunScreen(QWidget):
         self._busy = False
         self.setWindowTitle("Early Help Desktop: set up this laptop")
         self.setAccessibleName("Set up this laptop")
-        outer = hbox(self, margins=24)
-        outer.addStretch(1)
+        outer = start_page(self)
         column = QWidget()
         column.setMinimumWidth(520)
         column.setMaximumWidth(680)

@@ -28,7 +28,7 @@ from earlyhelp_desktop.core.services.users import check_password
 from earlyhelp_desktop.core.store.store import Store, Workspace
 from earlyhelp_desktop.ui.adapters import SyncEngine
 from earlyhelp_desktop.ui.tasks import Tasks, describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, start_page, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 
@@ -49,8 +49,7 @@ class UnlockScreen(QWidget):
         self.setWindowTitle("Early Help Desktop: unlock")
         self.setAccessibleName("Unlock Early Help Desktop")
 
-        outer = hbox(self, margins=24)
-        outer.addStretch(1)
+        outer = start_page(self)
         column = QFrame()
         column.setMaximumWidth(560)
         column.setMinimumWidth(420)

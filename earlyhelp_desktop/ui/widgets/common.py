@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -129,3 +130,19 @@ def clear_layout(layout: QLayout) -> None:
         widget = item.widget() if item is not None else None
         if widget is not None:
             widget.deleteLater()
+
+
+def start_page(window: QWidget) -> QHBoxLayout:
+    """The centred column of the unlock and first-run screens, inside a scroll area so the whole form
+    stays reachable on a 1366x768 screen and at 200% text size. Returns the row to put the column in."""
+    window.setObjectName("startPage")
+    outer = vbox(window)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    body = QWidget()
+    scroll.setWidget(body)
+    outer.addWidget(scroll)
+    row = hbox(body, margins=24)
+    row.addStretch(1)
+    return row

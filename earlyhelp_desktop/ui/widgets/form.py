@@ -76,13 +76,16 @@ class Form(QObject):
             caption_label.setBuddy(widget)
             box_layout.addWidget(caption_label)
         hint_label = label(hint, "hint") if hint else None
-        if hint_label is not None:
+        if hint_label is not None and kind != "check":
             box_layout.addWidget(hint_label)
         error = label("", "error")
         error.setObjectName(f"error_{name}")
         error.hide()
         box_layout.addWidget(error)
         box_layout.addWidget(widget)
+        if hint_label is not None and kind == "check":
+            hint_label.setContentsMargins(34, 0, 0, 0)  # under the box's words, as GOV.UK does
+            box_layout.addWidget(hint_label)
         widget.setObjectName(name)
         plain = caption.replace("&", "")
         widget.setAccessibleName(plain)

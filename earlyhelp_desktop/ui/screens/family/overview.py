@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QScrollArea,
     QTableView,
@@ -29,6 +30,13 @@ def address_text(record: FamilyRecord) -> str:
     f = record.family
     parts = [p for p in (f.address_line1, f.address_line2, f.town, f.postcode) if p]
     return ", ".join(parts) if parts else "No address recorded"
+
+
+def _left_aligned(widget: QWidget) -> QHBoxLayout:
+    row = hbox()
+    row.addWidget(widget)
+    row.addStretch(1)
+    return row
 
 
 class OverviewTab(QScrollArea):
@@ -85,7 +93,7 @@ class OverviewTab(QScrollArea):
         right.addLayout(details)
         self.change = button("Change family details", "secondary", name="changeFamily")
         self.change.clicked.connect(self.change_details)
-        right.addWidget(self.change)
+        right.addLayout(_left_aligned(self.change))
 
         right.addWidget(heading("Flags"))
         right.addWidget(hint("Flags warn colleagues before they visit or call."))
@@ -98,7 +106,7 @@ class OverviewTab(QScrollArea):
         right.addWidget(holder)
         self.add_flag_button = button("Add flag", "secondary", name="addFlag")
         self.add_flag_button.clicked.connect(self.add_flag)
-        right.addWidget(self.add_flag_button)
+        right.addLayout(_left_aligned(self.add_flag_button))
         right.addStretch(1)
         ctx.with_ws(lambda ws: reference_list(ws, "flag"), self._flag_options, lambda _e: None, owner=self)
 
