@@ -40,10 +40,3 @@ def ctx(
     yield context
     tasks.run_now(lambda: None)  # let queued work finish before the workspace locks
 
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Core services still call ``Result.tuples()``, deprecated in SQLAlchemy 2.1; until main drops it,
-    that one warning must not fail the UI tests (every other warning still does)."""
-    for item in items:
-        if "tests/ui/" in str(item.fspath).replace("\\", "/"):
-            item.add_marker(pytest.mark.filterwarnings("ignore:The Result.tuples:DeprecationWarning"))

@@ -49,7 +49,12 @@ class PersonDialog(FormDialog):
         self._checked = member is not None
         f = self.form
         f.text("given_name", "First name")
-        f.text("family_name", "Last name")
+        f.text("family_name", "Last name", hint="The family name")
+        f.check(
+            "family_name_first",
+            "Their family name is written first",
+            hint="For example Nguyễn Thị Hoa: the app then shows and prints the name that way.",
+        )
         f.text("preferred_name", "Preferred name (optional)", hint="What they like to be called")
         self.unborn = f.check("unborn", "This baby is not born yet")
         f.date("date_of_birth", "Date of birth")
