@@ -11,9 +11,10 @@ import datetime as dt
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from earlyhelp_desktop.core.store.store import Store, Workspace
+if TYPE_CHECKING:
+    from earlyhelp_desktop.core.store.store import Store, Workspace
 
 # -- reference lists ---------------------------------------------------------------------------------
 
@@ -137,7 +138,15 @@ class SyncEngine:
     """The sync engine as the UI sees it (``core.replication`` from the sync branch)."""
 
     def __init__(self) -> None:
-        self._module = _replication()
+        self._loaded = False
+        self._replication: Any = None
+
+    @property
+    def _module(self) -> Any:
+        if not self._loaded:  # on first use, not at start: it pulls in the network stack
+            self._replication = _replication()
+            self._loaded = True
+        return self._replication
 
     @property
     def available(self) -> bool:

@@ -42,8 +42,10 @@ def create_application(argv: Sequence[str] = ()) -> object:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from earlyhelp_desktop.ui.qtfix import make_none_immortal
     from earlyhelp_desktop.ui.style import STYLESHEET
 
+    make_none_immortal()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["earlyhelp-desktop", *argv])
     QApplication.setApplicationName("Early Help Desktop")
@@ -75,7 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             shell.shutdown()
             app.quit()  # type: ignore[attr-defined]
 
-        QTimer.singleShot(0, report)
+        from earlyhelp_desktop.ui.screens.unlock import UnlockScreen
+
+        if isinstance(window, UnlockScreen):
+            window.ready.connect(lambda: QTimer.singleShot(0, report))  # names listed, window painted
+        else:
+            QTimer.singleShot(0, report)
     window.raise_()
     code = int(app.exec())  # type: ignore[attr-defined]
     shell.shutdown()

@@ -7,24 +7,43 @@ where the next person can unlock as themselves.
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
-from earlyhelp_desktop.core.store.store import Store, Workspace
+from earlyhelp_desktop.core.crypto.vault import Vault
 from earlyhelp_desktop.ui.adapters import DraftInfo, Drafts, SyncEngine
-from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.idle import DEFAULT_MINUTES, IdleWatcher
-from earlyhelp_desktop.ui.main_window import MainWindow
-from earlyhelp_desktop.ui.screens.first_run import FirstRunScreen
 from earlyhelp_desktop.ui.screens.unlock import UnlockScreen
-from earlyhelp_desktop.ui.syncing import SyncController
 from earlyhelp_desktop.ui.tasks import Tasks
 
+if TYPE_CHECKING:
+    from earlyhelp_desktop.core.store.store import Workspace
+    from earlyhelp_desktop.ui.context import UiContext
+    from earlyhelp_desktop.ui.main_window import MainWindow
+    from earlyhelp_desktop.ui.screens.first_run import FirstRunScreen
+
 START_SIZE = (1366, 768)
+DB_FILE = "store.db"  # core.store.database.DB_FILE (a test checks), without importing the database layer
+# Loaded on the database worker while the unlock screen waits for a password, so the window appears
+# before the database layer, the services and the main window's screens are imported.
+WARM_UP = (
+    "earlyhelp_desktop.core.store.store",
+    "earlyhelp_desktop.core.services.families",
+    "earlyhelp_desktop.core.services.people",
+    "earlyhelp_desktop.core.services.record",
+    "earlyhelp_desktop.core.services.users",
+    "earlyhelp_desktop.ui.main_window",
+)
+
+
+def warm_up() -> None:
+    for name in WARM_UP:
+        importlib.import_module(name)
 
 
 class Shell(QObject):
@@ -55,7 +74,6 @@ class Shell(QObject):
         self.idle = IdleWatcher(lock_after_ms, self)
         self.idle.idle.connect(self.lock)
         self.idle.lock_key.connect(self.lock)
-        self.store = Store(self.store_dir, fixed_kdf=fixed_kdf)
         self.window: QWidget | None = None
         self.main: MainWindow | None = None
         self.ctx: UiContext | None = None
@@ -65,9 +83,12 @@ class Shell(QObject):
     # -- start ---------------------------------------------------------------------------------------
 
     def start(self) -> QWidget:
-        if self.store.exists():
-            return self.show_unlock()
-        return self.show_first_run()
+        if Vault(self.store_dir).exists() and (self.store_dir / DB_FILE).exists():
+            window: QWidget = self.show_unlock()
+        else:
+            window = self.show_first_run()
+        self.tasks.db(warm_up, None, lambda _e: None)
+        return window
 
     def _show(self, widget: QWidget) -> QWidget:
         old = self.window
@@ -82,8 +103,7 @@ class Shell(QObject):
         return widget
 
     def show_unlock(self) -> UnlockScreen:
-        self.store = Store(self.store.directory, fixed_kdf=self.fixed_kdf)
-        screen = UnlockScreen(self.store, self.tasks, self.sync_engine)
+        screen = UnlockScreen(self.store_dir, self.tasks, self.sync_engine, fixed_kdf=self.fixed_kdf)
         screen.unlocked.connect(self._unlocked)
         if self._last_user:
             screen.tasks.db(lambda: None, lambda _r: screen.choose(self._last_user or ""), owner=screen)
@@ -91,6 +111,8 @@ class Shell(QObject):
         return screen
 
     def show_first_run(self) -> FirstRunScreen:
+        from earlyhelp_desktop.ui.screens.first_run import FirstRunScreen
+
         screen = FirstRunScreen(
             self.store_dir, self.tasks, self.sync_engine, demo_dir=self.demo_dir, fixed_kdf=self.fixed_kdf
         )
@@ -101,7 +123,11 @@ class Shell(QObject):
     # -- unlocked ------------------------------------------------------------------------------------
 
     def _unlocked(self, ws: Workspace) -> None:
-        self.store = ws.store
+        from earlyhelp_desktop.ui.context import UiContext
+        from earlyhelp_desktop.ui.main_window import MainWindow
+        from earlyhelp_desktop.ui.syncing import SyncController
+
+        self.store_dir = ws.store.directory  # enrolling or a demo store may have opened another folder
         self._last_user = ws.user.username
         ctx = UiContext(ws, self.tasks, self.drafts, self.sync_engine, self)
         ctx.lock_requested.connect(self.lock)

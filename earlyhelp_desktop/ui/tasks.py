@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 from earlyhelp_desktop.core.errors import EarlyHelpError
 
@@ -69,7 +69,9 @@ class Tasks(QObject):
         self._pending = 0
         self._lock = threading.Lock()
         self._closed = False
-        self._finished.connect(self._deliver)
+        # Always queued: a job that is already done when its callback is added would otherwise be
+        # delivered at once, inside the caller, before the caller has finished setting up.
+        self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
     # -- submitting --------------------------------------------------------------------------------
 

@@ -39,4 +39,3 @@ def ctx(
     context = UiContext(workspace, tasks, Drafts(draft_memory), SyncEngine())
     yield context
     tasks.run_now(lambda: None)  # let queued work finish before the workspace locks
-

@@ -37,9 +37,30 @@ def test_family_list_model_fetches_rows_a_page_at_a_time(workspace: Workspace) -
     assert requests == []  # the first page came with the result
     assert model.index(PAGE + 5, 0).data() == "Loading…"  # asks for the page; shows it once it is back
     assert requests == [ids[PAGE:]]
-    assert model.index(PAGE + 5, 0).data() == "Family 105"
+    assert model.index(PAGE + 5, 0).data() == f"Family {PAGE + 5:03d}"
     assert model.index(PAGE + 5, 0).data(ID_ROLE) == ids[PAGE + 5]
     assert model.headerData(4, Qt.Orientation.Horizontal) == "Level of need"
+
+
+def test_the_whole_result_follows_the_first_rows_without_losing_them(workspace: Workspace) -> None:
+    for n in range(40):
+        add_family(workspace, f"Family {n:03d}")
+    ids = workspace.services.families.find_ids(FamilyFilter())
+    asked: list[list[str]] = []
+
+    def loader(wanted: list[str], done: Callable[[list[FamilySummary]], None]) -> None:
+        asked.append(wanted)
+        done(workspace.services.families.summaries(wanted))
+
+    model = FamilyListModel(loader)
+    model.set_result(ids[:10], workspace.services.families.summaries(ids[:10]))
+    inserted: list[tuple[int, int]] = []
+    model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
+    model.complete(ids)
+    assert model.rowCount() == 40 and inserted == [(10, 39)]
+    assert model.index(3, 0).data() == "Family 003" and asked == []  # the first rows were kept
+    assert model.index(30, 0).data() == "Loading…"
+    assert model.index(30, 0).data() == "Family 030"
 
 
 def test_a_family_no_longer_here_is_shown_as_gone_not_loaded_forever(workspace: Workspace) -> None:

@@ -79,7 +79,7 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
     written: list[Path] = []
     try:
         # Before unlocking: the unlock screen, a wrong password, and first run on a bare laptop.
-        unlock = UnlockScreen(Store(demo.store.directory, fixed_kdf=CHEAP_KDF), tasks, SyncEngine())
+        unlock = UnlockScreen(demo.store.directory, tasks, SyncEngine(), fixed_kdf=CHEAP_KDF)
         qtbot.addWidget(unlock)
         settle(qtbot, tasks)
         unlock.choose("demo")

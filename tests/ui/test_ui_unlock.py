@@ -18,7 +18,7 @@ from tests.ui.uihelp import settle
 
 
 def unlock_screen(qtbot: QtBot, store_dir: Path, tasks: Tasks) -> UnlockScreen:
-    screen = UnlockScreen(Store(store_dir, fixed_kdf=CHEAP_KDF), tasks, SyncEngine())
+    screen = UnlockScreen(store_dir, tasks, SyncEngine(), fixed_kdf=CHEAP_KDF)
     qtbot.addWidget(screen)
     screen.show()
     settle(qtbot, tasks)
@@ -160,3 +160,15 @@ def test_enrolling_says_plainly_when_this_build_cannot_sync(
     qtbot.addWidget(screen)
     enrol = screen.findChild(object, "chooseEnrol")
     assert enrol.isEnabled() == engine.available  # type: ignore[union-attr]
+
+
+def test_words_copied_to_keep_the_start_light_match_the_core() -> None:
+    from earlyhelp_desktop.core.services.base import ROLE_LABELS
+    from earlyhelp_desktop.core.services.users import MIN_PASSWORD
+    from earlyhelp_desktop.core.store.database import DB_FILE
+    from earlyhelp_desktop.ui import shell
+    from earlyhelp_desktop.ui.screens import unlock
+
+    assert unlock.ROLE_WORDS == ROLE_LABELS
+    assert unlock.MIN_PASSWORD == MIN_PASSWORD
+    assert shell.DB_FILE == DB_FILE

@@ -16,7 +16,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from earlyhelp_desktop.core.services.families import FamilySummary, MemberSummary
 
-PAGE = 100
+PAGE = 50
 KEEP = 2_000  # summaries held at most (least recently fetched pages go first)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -77,6 +77,22 @@ class FamilyListModel(QAbstractTableModel):
         self._requested = set(range((len(first_rows) + PAGE - 1) // PAGE))
         self._missing = set()
         self.endResetModel()
+
+    def complete(self, ids: list[str]) -> None:
+        """The whole result after its first rows were shown: rows already fetched stay."""
+        if ids[: len(self._ids)] != self._ids:
+            rows = [self._rows[i] for i in ids[:PAGE] if i in self._rows]
+            self.set_result(ids, rows)
+            return
+        if len(ids) == len(self._ids):
+            return
+        self.beginInsertRows(QModelIndex(), len(self._ids), len(ids) - 1)
+        start = len(self._ids)
+        self._ids = list(ids)
+        self._pos.update((family_id, row) for row, family_id in enumerate(ids[start:], start=start))
+        # Pages that were only partly known are fetched again when shown.
+        self._requested = {p for p in self._requested if (p + 1) * PAGE <= start}
+        self.endInsertRows()
 
     def refresh_rows(self, rows: Sequence[FamilySummary]) -> None:
         """New values for rows already shown (after a change elsewhere)."""

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QTableView, QWidget
 
@@ -18,11 +18,13 @@ from earlyhelp_desktop.core.services.base import Changes
 from earlyhelp_desktop.core.services.families import FamilyFilter, FamilySummary
 from earlyhelp_desktop.ui.adapters import reference_list
 from earlyhelp_desktop.ui.context import UiContext
-from earlyhelp_desktop.ui.models.families import PAGE, FamilyListModel
+from earlyhelp_desktop.ui.models.families import FamilyListModel
 from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 STATUSES = [("open", "Open"), ("closed", "Closed")]
+FIRST = 30  # rows fetched with each keystroke: more than a 768-pixel screen shows
+COUNT_AFTER_MS = 200  # the full result (for scrolling and the count) once typing pauses
 
 
 class FamilyListScreen(QWidget):
@@ -37,7 +39,12 @@ class FamilyListScreen(QWidget):
         self._running = False
         self._pending: FamilyFilter | None = None
         self._requested_at = 0.0
+        self._shown: FamilyFilter | None = None
         self.last_search_ms = 0.0
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_AFTER_MS)
+        self._count_timer.timeout.connect(self._complete)
         self.setAccessibleName("My caseload" if mine else "Families")
 
         layout = vbox(self, margins=16, spacing=10)
@@ -144,6 +151,7 @@ class FamilyListScreen(QWidget):
 
     def refresh(self) -> None:
         self._requested_at = time.perf_counter()
+        self._count_timer.stop()
         flt = self.current_filter()
         if self._running:
             self._pending = flt
@@ -153,28 +161,48 @@ class FamilyListScreen(QWidget):
     def _run(self, flt: FamilyFilter) -> None:
         self._running = True
 
-        def work(services: Any) -> tuple[list[str], list[FamilySummary]]:
-            ids = services.families.find_ids(flt)
-            return ids, services.families.summaries(ids[:PAGE])
+        def work(services: Any) -> tuple[FamilyFilter, list[str], list[FamilySummary]]:
+            # First the rows a screen shows; the whole result follows once typing pauses.
+            ids = services.families.find_ids(flt, limit=FIRST + 1)
+            return flt, ids, services.families.summaries(ids[:FIRST])
 
         self.ctx.call(work, self._show, self._failed, owner=self)
 
-    def _show(self, result: tuple[list[str], list[FamilySummary]]) -> None:
+    def _show(self, result: tuple[FamilyFilter, list[str], list[FamilySummary]]) -> None:
         self._running = False
         if self._pending is not None:
             pending, self._pending = self._pending, None
             self._run(pending)
             return
-        ids, first = result
-        self.model.set_result(ids, first)
-        n = len(ids)
-        self.count.setText(
-            f"{n:,} famil{'y' if n == 1 else 'ies'}" + (" found" if self.search.text() else "")
-        )
-        if n:
+        flt, ids, first = result
+        self._shown = flt
+        complete = len(ids) <= FIRST
+        self.model.set_result(ids if complete else ids[:FIRST], first)
+        if complete:
+            self._show_count(len(ids))
+        else:
+            self.count.setText(f"More than {FIRST} families" + (" found" if flt.text else ""))
+            self._count_timer.start()
+        if ids:
             self.table.selectRow(0)
         self.last_search_ms = (time.perf_counter() - self._requested_at) * 1000
         self.searched.emit(self.last_search_ms)
+
+    def _show_count(self, n: int) -> None:
+        found = " found" if self._shown is not None and self._shown.text else ""
+        self.count.setText(f"{n:,} famil{'y' if n == 1 else 'ies'}{found}")
+
+    def _complete(self) -> None:
+        flt = self._shown
+        if flt is None or self._running or self._pending is not None:
+            return
+
+        def done(ids: list[str]) -> None:
+            if flt is self._shown and not self._running:
+                self.model.complete(ids)
+                self._show_count(len(ids))
+
+        self.ctx.call(lambda s: s.families.find_ids(flt), done, self._failed, owner=self)
 
     def _failed(self, error: BaseException) -> None:
         self._running = False

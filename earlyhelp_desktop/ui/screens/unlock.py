@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QComboBox, QFrame, QLineEdit, QStackedWidget, QWidget
 
-from earlyhelp_desktop.core.crypto.vault import SlotUser
+from earlyhelp_desktop.core.crypto.kdf import KdfParams
+from earlyhelp_desktop.core.crypto.vault import SlotUser, Vault
 from earlyhelp_desktop.core.errors import (
     BackoffActive,
     EarlyHelpError,
@@ -23,23 +25,43 @@ from earlyhelp_desktop.core.errors import (
     WrongPassword,
     wait_phrase,
 )
-from earlyhelp_desktop.core.services.base import ROLE_LABELS
-from earlyhelp_desktop.core.services.users import check_password
-from earlyhelp_desktop.core.store.store import Store, Workspace
 from earlyhelp_desktop.ui.adapters import SyncEngine
 from earlyhelp_desktop.ui.tasks import Tasks, describe
 from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, start_page, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
+# The same words as core.services.base.ROLE_LABELS (a test checks): importing the services here would
+# put the whole database layer between starting the app and seeing this screen.
+ROLE_WORDS = {
+    "supervisor": "supervisor",
+    "family_worker": "family worker",
+    "community_connector": "community connector",
+}
+MIN_PASSWORD = 8
+
 
 class UnlockScreen(QWidget):
-    """Emits ``unlocked(Workspace)``. Every store call runs on the database worker."""
+    """Emits ``unlocked(Workspace)``. Every store call runs on the database worker.
+
+    Shown before the database layer is even imported: the names come from the key slots alone, and
+    the store is opened (and its modules loaded) on the worker when someone unlocks.
+    """
 
     unlocked = Signal(object)
+    ready = Signal()  # the names are listed: someone can unlock now
 
-    def __init__(self, store: Store, tasks: Tasks, sync: SyncEngine, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        tasks: Tasks,
+        sync: SyncEngine,
+        *,
+        fixed_kdf: KdfParams | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.store = store
+        self.directory = Path(directory)
+        self.fixed_kdf = fixed_kdf
         self.tasks = tasks
         self.sync = sync
         self.users: list[SlotUser] = []
@@ -147,16 +169,23 @@ class UnlockScreen(QWidget):
 
     # -- people --------------------------------------------------------------------------------------
 
+    def _store(self) -> Any:
+        from earlyhelp_desktop.core.store.store import Store  # on the worker: see the class docstring
+
+        return Store(self.directory, fixed_kdf=self.fixed_kdf).require()
+
     def load_users(self) -> None:
-        self.where.setText(f"Store: {self.store.directory}")
-        self.tasks.db(self.store.users, self._users_loaded, self._users_failed, owner=self)
+        self.where.setText(f"Store: {self.directory}")
+        vault = Vault(self.directory)
+        self.tasks.db(vault.users, self._users_loaded, self._users_failed, owner=self)
 
     def _users_loaded(self, users: list[SlotUser]) -> None:
         self.users = users
-        options = [(u.username, f"{u.full_name} ({ROLE_LABELS.get(u.role, u.role)})") for u in users]
+        options = [(u.username, f"{u.full_name} ({ROLE_WORDS.get(u.role, u.role)})") for u in users]
         for combo in (self.name_box, self.reset_user):
             Form.set_options(combo, options, empty=None)
         self.password.setFocus()
+        self.ready.emit()
 
     def _users_failed(self, error: BaseException) -> None:
         self.message.set_text(describe(error))
@@ -184,9 +213,9 @@ class UnlockScreen(QWidget):
             return
         self._set_busy(True, "Unlocking…")
         self.password.clear()
-        self.tasks.db(lambda: self.store.unlock(username, password), self._done, self._failed, owner=self)
+        self.tasks.db(lambda: self._store().unlock(username, password), self._done, self._failed, owner=self)
 
-    def _done(self, ws: Workspace) -> None:
+    def _done(self, ws: Any) -> None:
         self._set_busy(False, "")
         self.unlocked.emit(ws)
 
@@ -241,10 +270,8 @@ class UnlockScreen(QWidget):
         errors: dict[str, str] = {}
         if not values["code"].strip():
             errors["code"] = "Enter the reset code your supervisor gave you"
-        try:
-            check_password(values["new_password"], "new_password")
-        except InvalidInput as exc:
-            errors.update(exc.errors)
+        if len(values["new_password"]) < MIN_PASSWORD:
+            errors["new_password"] = f"Choose a password of at least {MIN_PASSWORD} characters"
         if values["new_password"] != values["confirm"]:
             errors["confirm"] = "The two passwords are not the same: type the new password again"
         if errors:
@@ -256,8 +283,8 @@ class UnlockScreen(QWidget):
         for name in ("new_password", "confirm"):
             self.reset_form.set_value(name, "")
 
-        def run() -> Workspace:
-            return self.store.unlock_with_reset_code(username, values["code"], values["new_password"])
+        def run() -> Any:
+            return self._store().unlock_with_reset_code(username, values["code"], values["new_password"])
 
         self.tasks.db(run, self._done, self._reset_failed, owner=self)
 
