@@ -105,8 +105,10 @@ class Tasks(QObject):
         on_error: Failed | None,
         owner: QObject | None,
     ) -> Job:
-        if self._closed:
-            raise RuntimeError("the app is closing: no new work")
+        if self._closed:  # the app is closing: late timers' work is dropped, quietly
+            dropped: Future[Any] = Future()
+            dropped.cancel()
+            return Job(dropped, on_done, on_error, owner, cancelled=True)
         future = pool.submit(fn)
         job = Job(future, on_done, on_error, owner)
         with self._lock:

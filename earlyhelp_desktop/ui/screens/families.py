@@ -1,8 +1,5 @@
-"""Families (and My caseload): a list that filters as you type, with filters and "New family".
-
-Each keystroke asks the database worker for the matching ids and the first page of rows; while one
-search runs, later keystrokes wait as a single pending search, so typing never queues stale work.
-"""
+"""Families (and My caseload): a list that filters as you type (see ``family_search``), with filters
+for level of need, status and lead practitioner, and "New family"."""
 
 from __future__ import annotations
 
@@ -10,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QTableView, QWidget
 
@@ -19,12 +16,12 @@ from earlyhelp_desktop.core.services.families import FamilyFilter, FamilySummary
 from earlyhelp_desktop.ui.adapters import reference_list
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.families import FamilyListModel
+from earlyhelp_desktop.ui.screens.family_search import FIRST, FamilySearch
+from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 STATUSES = [("open", "Open"), ("closed", "Closed")]
-FIRST = 30  # rows fetched with each keystroke: more than a 768-pixel screen shows
-COUNT_AFTER_MS = 200  # the full result (for scrolling and the count) once typing pauses
 
 
 class FamilyListScreen(QWidget):
@@ -36,15 +33,12 @@ class FamilyListScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.mine = mine
-        self._running = False
-        self._pending: FamilyFilter | None = None
         self._requested_at = 0.0
-        self._shown: FamilyFilter | None = None
         self.last_search_ms = 0.0
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(COUNT_AFTER_MS)
-        self._count_timer.timeout.connect(self._complete)
+        self.searcher = FamilySearch(ctx, self)
+        self.searcher.shown.connect(self._show)
+        self.searcher.counted.connect(self._counted)
+        self.searcher.failed.connect(self._failed)
         self.setAccessibleName("My caseload" if mine else "Families")
 
         layout = vbox(self, margins=16, spacing=10)
@@ -151,64 +145,28 @@ class FamilyListScreen(QWidget):
 
     def refresh(self) -> None:
         self._requested_at = time.perf_counter()
-        self._count_timer.stop()
-        flt = self.current_filter()
-        if self._running:
-            self._pending = flt
-            return
-        self._run(flt)
+        self.searcher.ask(self.current_filter())
 
-    def _run(self, flt: FamilyFilter) -> None:
-        self._running = True
-
-        def work(services: Any) -> tuple[FamilyFilter, list[str], list[FamilySummary]]:
-            # First the rows a screen shows; the whole result follows once typing pauses.
-            ids = services.families.find_ids(flt, limit=FIRST + 1)
-            return flt, ids, services.families.summaries(ids[:FIRST])
-
-        self.ctx.call(work, self._show, self._failed, owner=self)
-
-    def _show(self, result: tuple[FamilyFilter, list[str], list[FamilySummary]]) -> None:
-        self._running = False
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
-            self._run(pending)
-            return
-        flt, ids, first = result
-        self._shown = flt
-        complete = len(ids) <= FIRST
-        self.model.set_result(ids if complete else ids[:FIRST], first)
-        if complete:
-            self._show_count(len(ids))
+    def _show(self, flt: FamilyFilter, ids: list[str], first: list[FamilySummary]) -> None:
+        self.model.set_result(ids, first)
+        if len(ids) < FIRST:
+            self._show_count(flt, len(ids))
         else:
             self.count.setText(f"More than {FIRST} families" + (" found" if flt.text else ""))
-            self._count_timer.start()
         if ids:
             self.table.selectRow(0)
         self.last_search_ms = (time.perf_counter() - self._requested_at) * 1000
         self.searched.emit(self.last_search_ms)
 
-    def _show_count(self, n: int) -> None:
-        found = " found" if self._shown is not None and self._shown.text else ""
+    def _show_count(self, flt: FamilyFilter, n: int) -> None:
+        found = " found" if flt.text else ""
         self.count.setText(f"{n:,} famil{'y' if n == 1 else 'ies'}{found}")
 
-    def _complete(self) -> None:
-        flt = self._shown
-        if flt is None or self._running or self._pending is not None:
-            return
-
-        def done(ids: list[str]) -> None:
-            if flt is self._shown and not self._running:
-                self.model.complete(ids)
-                self._show_count(len(ids))
-
-        self.ctx.call(lambda s: s.families.find_ids(flt), done, self._failed, owner=self)
+    def _counted(self, flt: FamilyFilter, ids: list[str]) -> None:
+        self.model.complete(ids)
+        self._show_count(flt, len(ids))
 
     def _failed(self, error: BaseException) -> None:
-        self._running = False
-        self._pending = None
-        from earlyhelp_desktop.ui.tasks import describe
-
         self.count.setText(describe(error))
 
     def _changed(self, changes: Changes) -> None:
