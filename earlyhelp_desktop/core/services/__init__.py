@@ -10,9 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from earlyhelp_desktop.core.services.consent import ConsentService
+    from earlyhelp_desktop.core.services.drafts import DraftService
+    from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
     from earlyhelp_desktop.core.services.people import PeopleService
     from earlyhelp_desktop.core.services.record import RecordService
+    from earlyhelp_desktop.core.services.reference import ReferenceService
     from earlyhelp_desktop.core.services.users import UserService
     from earlyhelp_desktop.core.store.store import Workspace
 
@@ -46,3 +50,27 @@ class Services:
         from earlyhelp_desktop.core.services.users import UserService
 
         return UserService(self._ws)
+
+    @cached_property
+    def consent(self) -> ConsentService:
+        from earlyhelp_desktop.core.services.consent import ConsentService
+
+        return ConsentService(self._ws)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from earlyhelp_desktop.core.services.drafts import DraftService
+
+        return DraftService(self._ws)
+
+    @cached_property
+    def episodes(self) -> EpisodeService:
+        from earlyhelp_desktop.core.services.episodes import EpisodeService
+
+        return EpisodeService(self._ws)
+
+    @cached_property
+    def reference(self) -> ReferenceService:
+        from earlyhelp_desktop.core.services.reference import ReferenceService
+
+        return ReferenceService(self._ws)
