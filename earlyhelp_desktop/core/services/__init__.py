@@ -10,11 +10,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from earlyhelp_desktop.core.services.assessments import AssessmentService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
     from earlyhelp_desktop.core.services.people import PeopleService
+    from earlyhelp_desktop.core.services.professionals import ProfessionalService
     from earlyhelp_desktop.core.services.record import RecordService
     from earlyhelp_desktop.core.services.reference import ReferenceService
     from earlyhelp_desktop.core.services.users import UserService
@@ -74,3 +76,15 @@ class Services:
         from earlyhelp_desktop.core.services.reference import ReferenceService
 
         return ReferenceService(self._ws)
+
+    @cached_property
+    def professionals(self) -> ProfessionalService:
+        from earlyhelp_desktop.core.services.professionals import ProfessionalService
+
+        return ProfessionalService(self._ws)
+
+    @cached_property
+    def assessments(self) -> AssessmentService:
+        from earlyhelp_desktop.core.services.assessments import AssessmentService
+
+        return AssessmentService(self._ws)

@@ -79,9 +79,28 @@ def agreement_id(episode_id: str, person_id: str) -> str:
     return derived_id("agreement", episode_id, person_id)
 
 
-def sharing_id(family_id: str, agency: str) -> str:
+def agency_key(agency: str) -> str:
     """Agencies are matched by name whatever the case or accents, so "St Mary's" meets "st marys"."""
-    return derived_id("sharing_permission", family_id, " ".join(fold(agency).split()))
+    return " ".join(fold(agency).split())
+
+
+def sharing_id(family_id: str, agency: str) -> str:
+    return derived_id("sharing_permission", family_id, agency_key(agency))
+
+
+def find_sharing(session: Session, family_id: str, agency: str) -> SharingPermission | None:
+    """The family's permission for an agency (deleted ones too), by id or, for rows made elsewhere
+    with other ids (imports, the demo), by the agency's name."""
+    row = session.get(SharingPermission, sharing_id(family_id, agency))
+    if row is not None:
+        return row
+    key = agency_key(agency)
+    candidates = session.scalars(
+        select(SharingPermission)
+        .where(SharingPermission.family_id == family_id)
+        .order_by(SharingPermission.deleted, SharingPermission.created_at)
+    )
+    return next((c for c in candidates if agency_key(c.agency) == key), None)
 
 
 def _state(row: Agreement | None) -> AgreementState:
@@ -248,7 +267,6 @@ class ConsentService(Service):
             errors.add("gets_copy", "Only an agency that may see the plan or everything can get a copy")
         errors.raise_if_any()
         assert agency_ is not None and access_ is not None
-        row_id = sharing_id(family_id, agency_)
         values = {
             "agency": agency_,
             "access": access_,
@@ -258,13 +276,15 @@ class ConsentService(Service):
         }
         with self.ws.write() as session:
             self._family_for_change(session, family_id)
-            row = session.get(SharingPermission, row_id)
+            row = find_sharing(session, family_id, agency_)
+            row_id = row.id if row is not None else sharing_id(family_id, agency_)
             if row is None:
                 session.add(SharingPermission(id=row_id, family_id=family_id, **values))
                 self.audit(session, "create", "sharing_permission", row_id, family_id, access=access_)
             else:
                 if row.deleted:
                     row.deleted = False
+                del values["agency"]  # the name as first written stays (a typed variant matched it)
                 changed = assign(row, values)
                 self.audit(session, "update", "sharing_permission", row_id, family_id, fields=changed)
         return changes({"sharing_permission"}, [family_id], [row_id])
@@ -272,12 +292,13 @@ class ConsentService(Service):
     def remove_sharing(self, family_id: str, agency: str) -> Changes:
         """Forgets a permission (the agency then may see nothing, as for any agency not listed)."""
         self.require(*CASEWORK)
-        row_id = sharing_id(family_id, agency)
         with self.ws.write() as session:
             self._family_for_change(session, family_id)
-            row = self.get(session, SharingPermission, row_id, "sharing permission for that agency")
+            row = find_sharing(session, family_id, agency)
+            if row is None or row.deleted:
+                raise NotFound(f"There is no sharing permission for {agency} to remove.")
             self.delete(row)
-            self.audit(session, "delete", "sharing_permission", row_id, family_id)
+            self.audit(session, "delete", "sharing_permission", row.id, family_id)
         return changes({"sharing_permission"}, [family_id])
 
     def sharing(self, family_id: str) -> list[SharingPermission]:
@@ -344,7 +365,8 @@ class ConsentService(Service):
         """May this agency see the plan (or everything)? The reason is fit to show to the person printing."""
         with self.ws.read() as session:
             family = self.get(session, Family, family_id, "family")
-            row = live(session, SharingPermission, sharing_id(family_id, agency))
+            row = find_sharing(session, family_id, agency)
+            row = None if row is None or row.deleted else row
             episode_id = self._latest_episode(session, family_id)
         withdrawn = False
         if family.lawful_basis == "consent" and episode_id is not None:

@@ -172,3 +172,22 @@ def test_connectors_cannot_change_agreement_or_sharing(connector, household, unc
             connector.services.consent.record_agreement(
                 household.episode_id, household.mum, agreed=True, method="verbal"
             )
+
+
+def test_a_permission_made_elsewhere_is_found_by_the_agency_name(worker, household, outbox):
+    """Rows made by an import or the demo generator may have other ids: the name still finds them."""
+    from earlyhelp_desktop.core.ids import new_id
+    from earlyhelp_desktop.core.store.models import SharingPermission
+
+    with worker.write() as session:
+        session.add(
+            SharingPermission(
+                id=new_id(), family_id=household.family_id, agency="St Mary’s School", access="plan"
+            )
+        )
+    consent = worker.services.consent
+    assert consent.may_see(household.family_id, "ST MARY’S  SCHOOL").allowed
+    probe = outbox(worker)
+    consent.set_sharing(household.family_id, "st mary’s school", access="everything")
+    assert probe.shape() == [("sharing_permission", "update", frozenset({"access"}))]
+    assert [p.agency for p in consent.sharing(household.family_id)] == ["St Mary’s School"]

@@ -77,3 +77,9 @@ def test_history_shows_what_each_episode_holds(worker, household):
         0,
         None,
     )
+
+
+def test_history_shows_the_assessment_status(worker, household):
+    worker.services.assessments.start(household.episode_id, reason="Attendance")
+    (line,) = worker.services.episodes.history(household.family_id)
+    assert line.assessment_status == "draft"
