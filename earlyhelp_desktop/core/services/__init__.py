@@ -16,9 +16,11 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
     from earlyhelp_desktop.core.services.people import PeopleService
+    from earlyhelp_desktop.core.services.plans import PlanService
     from earlyhelp_desktop.core.services.professionals import ProfessionalService
     from earlyhelp_desktop.core.services.record import RecordService
     from earlyhelp_desktop.core.services.reference import ReferenceService
+    from earlyhelp_desktop.core.services.reviews import ReviewService
     from earlyhelp_desktop.core.services.users import UserService
     from earlyhelp_desktop.core.store.store import Workspace
 
@@ -88,3 +90,15 @@ class Services:
         from earlyhelp_desktop.core.services.assessments import AssessmentService
 
         return AssessmentService(self._ws)
+
+    @cached_property
+    def plans(self) -> PlanService:
+        from earlyhelp_desktop.core.services.plans import PlanService
+
+        return PlanService(self._ws)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        from earlyhelp_desktop.core.services.reviews import ReviewService
+
+        return ReviewService(self._ws)

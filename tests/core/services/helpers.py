@@ -192,3 +192,28 @@ def fill_assessment(ws: Workspace, h: Household, *, harm: bool = False) -> str:
     assessments.set_child_voice(assessment_id, h.teen, wants="Fewer arguments in the morning.")
     assessments.set_child_voice(assessment_id, h.child, day_to_day="Likes football; hates getting up.")
     return assessment_id
+
+
+def make_plan(ws: Workspace, h: Household, *, review_in_days: int = 42) -> dict[str, str]:
+    """A plan with two outcomes in the family's words, an action each and a TAF member."""
+    plans = ws.services.plans
+    plan_id = plans.create(
+        h.episode_id,
+        about_us="We are the Ó Briain family: Zoë, Siân and Oisín, and a baby on the way.",
+        going_well="We love Saturdays at the beach.",
+        want_to_change="Mornings, and money worries.",
+        review_on=dt.date.today() + dt.timedelta(days=review_in_days),
+    ).id
+    school = plans.add_outcome(
+        plan_id,
+        "We want Siân to get to school on time every day.",
+        needs=["education"],
+        categories=["education"],
+    ).id
+    money = plans.add_outcome(
+        plan_id, "We want to stop worrying about money.", needs=["income"], categories=["financial_stability"]
+    ).id
+    plans.add_action(plan_id, "Make a morning checklist", "Zoë", outcome_id=school, due_on=dt.date.today())
+    plans.add_action(plan_id, "Go to the money advice drop-in", "Jamal (family worker)", outcome_id=money)
+    plans.add_taf_member(plan_id, "Priya Hart", role="Attendance officer", agency="Torbay Primary School")
+    return {"plan": plan_id, "school": school, "money": money}
