@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.assessments import AssessmentService
+    from earlyhelp_desktop.core.services.closures import ClosureService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.record import RecordService
     from earlyhelp_desktop.core.services.reference import ReferenceService
     from earlyhelp_desktop.core.services.reviews import ReviewService
+    from earlyhelp_desktop.core.services.steps import StepService
     from earlyhelp_desktop.core.services.users import UserService
     from earlyhelp_desktop.core.store.store import Workspace
 
@@ -102,3 +104,15 @@ class Services:
         from earlyhelp_desktop.core.services.reviews import ReviewService
 
         return ReviewService(self._ws)
+
+    @cached_property
+    def steps(self) -> StepService:
+        from earlyhelp_desktop.core.services.steps import StepService
+
+        return StepService(self._ws)
+
+    @cached_property
+    def closures(self) -> ClosureService:
+        from earlyhelp_desktop.core.services.closures import ClosureService
+
+        return ClosureService(self._ws)
