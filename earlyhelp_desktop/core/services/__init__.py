@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.assessments import AssessmentService
     from earlyhelp_desktop.core.services.closures import ClosureService
     from earlyhelp_desktop.core.services.consent import ConsentService
+    from earlyhelp_desktop.core.services.contacts import ContactService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
@@ -116,3 +117,9 @@ class Services:
         from earlyhelp_desktop.core.services.closures import ClosureService
 
         return ClosureService(self._ws)
+
+    @cached_property
+    def contacts(self) -> ContactService:
+        from earlyhelp_desktop.core.services.contacts import ContactService
+
+        return ContactService(self._ws)
