@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.closures import ClosureService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.contacts import ContactService
+    from earlyhelp_desktop.core.services.directory import DirectoryService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
+    from earlyhelp_desktop.core.services.links import LinkService
+    from earlyhelp_desktop.core.services.outcomes import OutcomeService
     from earlyhelp_desktop.core.services.people import PeopleService
     from earlyhelp_desktop.core.services.plans import PlanService
     from earlyhelp_desktop.core.services.professionals import ProfessionalService
@@ -123,3 +126,21 @@ class Services:
         from earlyhelp_desktop.core.services.contacts import ContactService
 
         return ContactService(self._ws)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from earlyhelp_desktop.core.services.directory import DirectoryService
+
+        return DirectoryService(self._ws)
+
+    @cached_property
+    def outcomes(self) -> OutcomeService:
+        from earlyhelp_desktop.core.services.outcomes import OutcomeService
+
+        return OutcomeService(self._ws)
+
+    @cached_property
+    def links(self) -> LinkService:
+        from earlyhelp_desktop.core.services.links import LinkService
+
+        return LinkService(self._ws)
