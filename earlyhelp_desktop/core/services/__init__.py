@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.assessments import AssessmentService
+    from earlyhelp_desktop.core.services.audit import AuditService
+    from earlyhelp_desktop.core.services.caseload import CaseloadService
     from earlyhelp_desktop.core.services.closures import ClosureService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.contacts import ContactService
@@ -144,3 +146,15 @@ class Services:
         from earlyhelp_desktop.core.services.links import LinkService
 
         return LinkService(self._ws)
+
+    @cached_property
+    def caseload(self) -> CaseloadService:
+        from earlyhelp_desktop.core.services.caseload import CaseloadService
+
+        return CaseloadService(self._ws)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from earlyhelp_desktop.core.services.audit import AuditService
+
+        return AuditService(self._ws)
