@@ -17,6 +17,7 @@ from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.errors import EarlyHelpError
 
 COMMAND_MODULES = [store_cmds, families]
+EXPECTED: tuple[type[Exception], ...] = (EarlyHelpError, *store_cmds.EXPECTED)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,7 +52,7 @@ def main(
     except KeyboardInterrupt:
         err.write("Stopped. Nothing half-done was saved.\n")
         return EXIT_ERROR
-    except (EarlyHelpError, *store_cmds.EXPECTED) as exc:
+    except EXPECTED as exc:
         err.write(f"earlyhelp: {exc}\n")
         return exit_code(exc)
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with personal data
