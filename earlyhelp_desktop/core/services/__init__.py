@@ -11,12 +11,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.assessments import AssessmentService
+    from earlyhelp_desktop.core.services.audit import AuditService
+    from earlyhelp_desktop.core.services.caseload import CaseloadService
     from earlyhelp_desktop.core.services.closures import ClosureService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.contacts import ContactService
+    from earlyhelp_desktop.core.services.directory import DirectoryService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
+    from earlyhelp_desktop.core.services.links import LinkService
+    from earlyhelp_desktop.core.services.outcomes import OutcomeService
     from earlyhelp_desktop.core.services.people import PeopleService
     from earlyhelp_desktop.core.services.plans import PlanService
     from earlyhelp_desktop.core.services.professionals import ProfessionalService
@@ -123,3 +128,33 @@ class Services:
         from earlyhelp_desktop.core.services.contacts import ContactService
 
         return ContactService(self._ws)
+
+    @cached_property
+    def directory(self) -> DirectoryService:
+        from earlyhelp_desktop.core.services.directory import DirectoryService
+
+        return DirectoryService(self._ws)
+
+    @cached_property
+    def outcomes(self) -> OutcomeService:
+        from earlyhelp_desktop.core.services.outcomes import OutcomeService
+
+        return OutcomeService(self._ws)
+
+    @cached_property
+    def links(self) -> LinkService:
+        from earlyhelp_desktop.core.services.links import LinkService
+
+        return LinkService(self._ws)
+
+    @cached_property
+    def caseload(self) -> CaseloadService:
+        from earlyhelp_desktop.core.services.caseload import CaseloadService
+
+        return CaseloadService(self._ws)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from earlyhelp_desktop.core.services.audit import AuditService
+
+        return AuditService(self._ws)

@@ -24,7 +24,15 @@ from earlyhelp_desktop.core.errors import InvalidInput, NotFound, WrongState
 from earlyhelp_desktop.core.ids import derived_id
 from earlyhelp_desktop.core.services import validate as v
 from earlyhelp_desktop.core.services.base import Changes, Service, changes, today
-from earlyhelp_desktop.core.services.common import CASEWORK, age_on, assign, episode_for_change, live, member
+from earlyhelp_desktop.core.services.common import (
+    CASEWORK,
+    age_on,
+    assign,
+    episode_for_change,
+    live,
+    member,
+    ref_codes,
+)
 from earlyhelp_desktop.core.services.families import full_name
 from earlyhelp_desktop.core.store.models import (
     Agreement,
@@ -38,6 +46,7 @@ from earlyhelp_desktop.core.store.search import fold
 
 AGREEMENT_METHODS = {"written": "Written (signed)", "verbal": "Verbal (recorded by the worker)"}
 ACCESS = {"everything": "Everything", "plan": "The plan only", "nothing": "Nothing"}
+RESTRICTIVE = {"nothing": 0, "plan": 1, "everything": 2}
 LAWFUL_BASES = {
     "public_task": "Public task (UK GDPR Article 6(1)(e), with Article 9(2)(h))",
     "consent": "Consent (UK GDPR Article 6(1)(a))",
@@ -88,19 +97,25 @@ def sharing_id(family_id: str, agency: str) -> str:
     return derived_id("sharing_permission", family_id, agency_key(agency))
 
 
-def find_sharing(session: Session, family_id: str, agency: str) -> SharingPermission | None:
-    """The family's permission for an agency (deleted ones too), by id or, for rows made elsewhere
-    with other ids (imports, the demo), by the agency's name."""
-    row = session.get(SharingPermission, sharing_id(family_id, agency))
-    if row is not None:
-        return row
-    key = agency_key(agency)
-    candidates = session.scalars(
+def _names(row: SharingPermission, labels: dict[str, str]) -> set[str]:
+    """A permission may hold a name ("Paignton Surgery") or a configured code ("gp" -> "GP")."""
+    return {agency_key(row.agency), agency_key(labels.get(row.agency, row.agency))}
+
+
+def find_sharing(session: Session, family_id: str, agency: str) -> list[SharingPermission]:
+    """The family's permissions for an agency, matched by name or configured code whatever the case or
+    accents, live ones first and the most restrictive first: two made offline at two venues for one
+    agency must never let the less careful one win. Deleted rows come last (they can be restored)."""
+    labels = ref_codes(session, "agency", active_only=False)
+    wanted = {agency_key(agency), agency_key(labels.get(agency, agency))}
+    rows = session.scalars(
         select(SharingPermission)
         .where(SharingPermission.family_id == family_id)
-        .order_by(SharingPermission.deleted, SharingPermission.created_at)
-    )
-    return next((c for c in candidates if agency_key(c.agency) == key), None)
+        .order_by(SharingPermission.created_at)
+    ).all()
+    found = [r for r in rows if _names(r, labels) & wanted]
+    found.sort(key=lambda r: (r.deleted, not r.must_not_see, RESTRICTIVE.get(r.access, 0)))
+    return found
 
 
 def _state(row: Agreement | None) -> AgreementState:
@@ -276,17 +291,19 @@ class ConsentService(Service):
         }
         with self.ws.write() as session:
             self._family_for_change(session, family_id)
-            row = find_sharing(session, family_id, agency_)
-            row_id = row.id if row is not None else sharing_id(family_id, agency_)
-            if row is None:
+            rows = find_sharing(session, family_id, agency_)
+            row_id = rows[0].id if rows else sharing_id(family_id, agency_)
+            if not rows:
                 session.add(SharingPermission(id=row_id, family_id=family_id, **values))
                 self.audit(session, "create", "sharing_permission", row_id, family_id, access=access_)
-            else:
+            del values["agency"]  # the name as first written stays (a typed variant matched it)
+            for row in rows:  # every record of this agency says the same from now on
+                if row.deleted and row is not rows[0]:
+                    continue
                 if row.deleted:
                     row.deleted = False
-                del values["agency"]  # the name as first written stays (a typed variant matched it)
                 changed = assign(row, values)
-                self.audit(session, "update", "sharing_permission", row_id, family_id, fields=changed)
+                self.audit(session, "update", "sharing_permission", row.id, family_id, fields=changed)
         return changes({"sharing_permission"}, [family_id], [row_id])
 
     def remove_sharing(self, family_id: str, agency: str) -> Changes:
@@ -294,11 +311,12 @@ class ConsentService(Service):
         self.require(*CASEWORK)
         with self.ws.write() as session:
             self._family_for_change(session, family_id)
-            row = find_sharing(session, family_id, agency)
-            if row is None or row.deleted:
+            rows = [r for r in find_sharing(session, family_id, agency) if not r.deleted]
+            if not rows:
                 raise NotFound(f"There is no sharing permission for {agency} to remove.")
-            self.delete(row)
-            self.audit(session, "delete", "sharing_permission", row.id, family_id)
+            for row in rows:
+                self.delete(row)
+                self.audit(session, "delete", "sharing_permission", row.id, family_id)
         return changes({"sharing_permission"}, [family_id])
 
     def sharing(self, family_id: str) -> list[SharingPermission]:
@@ -365,18 +383,23 @@ class ConsentService(Service):
         """May this agency see the plan (or everything)? The reason is fit to show to the person printing."""
         with self.ws.read() as session:
             family = self.get(session, Family, family_id, "family")
-            row = find_sharing(session, family_id, agency)
-            row = None if row is None or row.deleted else row
+            rows = [r for r in find_sharing(session, family_id, agency) if not r.deleted]
+            row = rows[0] if rows else None
+            labels = ref_codes(session, "agency", active_only=False)
             episode_id = self._latest_episode(session, family_id)
         withdrawn = False
         if family.lawful_basis == "consent" and episode_id is not None:
             withdrawn = not self.agreement_in_force(episode_id)
-        return _decide(family, agency, row, what, withdrawn)
+        return _decide(family, agency, row, what, withdrawn, labels)
 
     def recipients(self, family_id: str, what: What = "plan") -> list[SharingDecision]:
         """Agencies that get a copy and may see it. Never a "must not see" agency."""
-        decisions = [self.may_see(family_id, p.agency, what) for p in self.sharing(family_id) if p.gets_copy]
-        return [d for d in decisions if d.allowed and d.gets_copy and not d.must_not_see]
+        found: dict[str, SharingDecision] = {}
+        for permission in self.sharing(family_id):
+            if permission.gets_copy:
+                decision = self.may_see(family_id, permission.agency, what)
+                found.setdefault(agency_key(decision.agency), decision)
+        return [d for d in found.values() if d.allowed and d.gets_copy and not d.must_not_see]
 
     @staticmethod
     def _latest_episode(session: Session, family_id: str) -> str | None:
@@ -399,9 +422,14 @@ def _old_enough(person: Person, on: dt.date) -> bool:
 
 
 def _decide(
-    family: Family, agency: str, row: SharingPermission | None, what: What, withdrawn: bool
+    family: Family,
+    agency: str,
+    row: SharingPermission | None,
+    what: What,
+    withdrawn: bool,
+    labels: dict[str, str],
 ) -> SharingDecision:
-    name = row.agency if row is not None else " ".join(agency.split())
+    name = labels.get(row.agency, row.agency) if row is not None else " ".join(agency.split())
     access = row.access if row is not None else "nothing"
     gets_copy = bool(row.gets_copy) if row is not None else False
     must_not = bool(row.must_not_see) if row is not None else False

@@ -281,6 +281,19 @@ class ReviewService(Service):
         )
         if worker_id is not None:
             query = query.where(Family.lead_worker_id == worker_id)
+        # Only episodes that can be due are worth the per-episode lookups: the next review is the latest
+        # review's date or, before any review, the plan's, so it is due only if some review or the plan
+        # names a date by then. (Two cheap scans instead of three lookups for every open episode.)
+        query = query.where(
+            Episode.id.in_(
+                select(Review.episode_id).where(Review.deleted.is_(False), Review.next_review_on <= until)
+            )
+            | Episode.id.in_(
+                select(Plan.episode_id).where(
+                    Plan.deleted.is_(False), Plan.status == "active", Plan.review_on <= until
+                )
+            )
+        )
         inner = query.subquery()
         with self.ws.read() as session:
             rows = session.execute(

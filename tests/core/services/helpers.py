@@ -217,3 +217,18 @@ def make_plan(ws: Workspace, h: Household, *, review_in_days: int = 42) -> dict[
     plans.add_action(plan_id, "Go to the money advice drop-in", "Jamal (family worker)", outcome_id=money)
     plans.add_taf_member(plan_id, "Priya Hart", role="Attendance officer", agency="Torbay Primary School")
     return {"plan": plan_id, "school": school, "money": money}
+
+
+def make_asset(ws: Workspace, activity: str = "Wellbeing Café", **fields: object) -> str:
+    """A directory entry (the workspace must be a supervisor's or a connector's)."""
+    values: dict[str, object] = {
+        "organisation": "South Devon Mind",
+        "activity": activity,
+        "category_code": "mental_wellbeing",
+        "venue_name": "Ellacombe Church Hall",
+        "days_times": "Tuesdays, 10am to 12 noon",
+        "cost": "Free",
+        "takes_referrals": True,
+    }
+    values.update(fields)
+    return ws.services.directory.add(**values).id

@@ -191,3 +191,31 @@ def test_a_permission_made_elsewhere_is_found_by_the_agency_name(worker, househo
     consent.set_sharing(household.family_id, "st mary’s school", access="everything")
     assert probe.shape() == [("sharing_permission", "update", frozenset({"access"}))]
     assert [p.agency for p in consent.sharing(household.family_id)] == ["St Mary’s School"]
+
+
+def test_agencies_recorded_by_code_or_twice_are_matched_and_the_stricter_wins(worker, household, outbox):
+    from earlyhelp_desktop.core.ids import new_id
+    from earlyhelp_desktop.core.store.models import SharingPermission
+
+    fid = household.family_id
+    with worker.write() as session:  # "gp" is a code of the configured agency list ("GP")
+        session.add(
+            SharingPermission(id=new_id(), family_id=fid, agency="gp", access="everything", gets_copy=True)
+        )
+        # two records of one agency made offline at two venues
+        session.add(
+            SharingPermission(id=new_id(), family_id=fid, agency="Housing", access="plan", gets_copy=True)
+        )
+        session.add(SharingPermission(id=new_id(), family_id=fid, agency="housing ", must_not_see=True))
+    consent = worker.services.consent
+    gp = consent.may_see(fid, "GP", "everything")
+    assert gp.allowed and gp.agency == "GP"
+    housing = consent.may_see(fid, "Housing")
+    assert not housing.allowed and housing.must_not_see
+    assert [r.agency for r in consent.recipients(fid)] == ["GP"]
+    probe = outbox(worker)
+    consent.set_sharing(fid, "HOUSING", access="plan", gets_copy=True)  # the family changed their mind
+    # the stricter record now agrees; the other already said this, so it needs no op
+    assert [op.keys for op in probe.ops()] == [{"access", "gets_copy", "must_not_see"}]
+    assert consent.may_see(fid, "Housing").allowed
+    assert sorted(r.agency for r in consent.recipients(fid)) == ["GP", "Housing"]
