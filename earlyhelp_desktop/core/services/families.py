@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select, text
 from sqlalchemy.orm import Session
@@ -94,7 +95,7 @@ def full_name(person: Person) -> str:
 class FamilyService(Service):
     # -- finding ---------------------------------------------------------------------------------
 
-    def _filtered(self, flt: FamilyFilter, ordered_scan: bool = False) -> Select[tuple[str]]:
+    def _filtered(self, flt: FamilyFilter, ordered_scan: bool = False) -> Select[Any]:
         query = select(Family.id).where(Family.deleted.is_(False), Family.merged_into_id.is_(None))
         if flt.status:
             query = query.where(Family.status == flt.status)
@@ -119,8 +120,10 @@ class FamilyService(Service):
         query = self._filtered(flt, ordered_scan=short).order_by(Family.display_name, Family.reference)
         ref = normalise_reference(flt.text) if flt.text else None
         with self.ws.read() as session:
-            exact = session.scalars(select(Family.id).where(Family.reference == ref)).all() if ref else []
-            found = list(session.scalars(query.limit(limit) if limit else query))
+            exact: list[str] = (
+                list(session.scalars(select(Family.id).where(Family.reference == ref))) if ref else []
+            )
+            found: list[str] = list(session.scalars(query.limit(limit) if limit else query))
         return exact + [f for f in found if f not in exact]
 
     def summaries(self, ids: Sequence[str]) -> list[FamilySummary]:
