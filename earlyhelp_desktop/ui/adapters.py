@@ -1,8 +1,7 @@
-"""Small adapters over services that other branches are still writing.
+"""Small adapters between the screens and the core: reference lists, drafts, and the sync engine.
 
-The app must run before they land: reference lists fall back to the lists shipped with the first
-migration, drafts to memory (for this run only), and sync says "not set up for sync". Each adapter is
-the one place to change when the real service arrives. Every method here runs on the database worker.
+Sync comes from another branch: until ``core.replication`` is part of the app, the adapter says "not
+set up for sync" and the app runs without it. Every method here runs on a worker, never the GUI.
 """
 
 from __future__ import annotations
@@ -20,28 +19,8 @@ if TYPE_CHECKING:
 
 
 def reference_list(ws: Workspace, list_name: str) -> list[tuple[str, str]]:
-    """(code, label) pairs of a configurable list, in display order."""
-    service = getattr(ws.services, "reference", None)
-    if service is not None and hasattr(service, "items"):
-        return [(item.code, item.label) for item in service.items(list_name)]
-    from earlyhelp_desktop.core.store.migrations.seed_0001 import LISTS
-
-    return [(code, label) for code, label, _extra in LISTS.get(list_name, [])]
-
-
-def reference_extra(ws: Workspace, list_name: str, code: str) -> dict[str, Any]:
-    service = getattr(ws.services, "reference", None)
-    if service is not None and hasattr(service, "items"):
-        for item in service.items(list_name):
-            if item.code == code:
-                return dict(getattr(item, "extra", None) or {})
-        return {}
-    from earlyhelp_desktop.core.store.migrations.seed_0001 import LISTS
-
-    for c, _label, extra in LISTS.get(list_name, []):
-        if c == code:
-            return dict(extra or {})
-    return {}
+    """(code, label) pairs of a configurable list, in display order (runs on the database worker)."""
+    return [(item.code, item.label) for item in ws.services.reference.items(list_name)]
 
 
 # -- drafts ------------------------------------------------------------------------------------------
@@ -55,46 +34,21 @@ class DraftInfo:
 
 
 class Drafts:
-    """Unsaved form edits of the person who unlocked. Kept in the encrypted store by the drafts
-    service; until that service exists, kept in memory for this run of the app only."""
-
-    def __init__(self, memory: dict[tuple[str, str], DraftInfo]) -> None:
-        self._memory = memory
-
-    @staticmethod
-    def _service(ws: Workspace) -> Any:
-        return getattr(ws.services, "drafts", None)
+    """Unsaved form edits of the person who unlocked, kept in the encrypted store (drafts service).
+    Every method runs on the database worker."""
 
     def save(self, ws: Workspace, key: str, payload: dict[str, Any]) -> None:
-        service = self._service(ws)
-        if service is not None:
-            service.save(key, payload)
-            return
-        self._memory[(ws.user.user_id, key)] = DraftInfo(key, dict(payload), dt.datetime.now(dt.UTC))
+        ws.services.drafts.save(key, payload)
 
     def load(self, ws: Workspace, key: str) -> DraftInfo | None:
-        service = self._service(ws)
-        if service is not None:
-            found = service.load(key)
-            if found is None:
-                return None
-            if isinstance(found, dict):
-                return DraftInfo(key, found, dt.datetime.now(dt.UTC))
-            return DraftInfo(key, dict(found.payload), found.updated_at)
-        return self._memory.get((ws.user.user_id, key))
+        found = ws.services.drafts.load(key)
+        return None if found is None else DraftInfo(found.key, dict(found.payload), found.updated_at)
 
     def discard(self, ws: Workspace, key: str) -> None:
-        service = self._service(ws)
-        if service is not None:
-            service.discard(key)
-            return
-        self._memory.pop((ws.user.user_id, key), None)
+        ws.services.drafts.discard(key)
 
     def keys(self, ws: Workspace) -> list[str]:
-        service = self._service(ws)
-        if service is not None:
-            return [d if isinstance(d, str) else d.key for d in service.list()]
-        return sorted(k for (user, k) in self._memory if user == ws.user.user_id)
+        return [d.key for d in ws.services.drafts.keys()]
 
 
 # -- sync --------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.crypto.vault import Vault
-from earlyhelp_desktop.ui.adapters import DraftInfo, Drafts, SyncEngine
+from earlyhelp_desktop.ui.adapters import Drafts, SyncEngine
 from earlyhelp_desktop.ui.idle import DEFAULT_MINUTES, IdleWatcher
 from earlyhelp_desktop.ui.screens.unlock import UnlockScreen
 from earlyhelp_desktop.ui.tasks import Tasks
@@ -69,8 +69,7 @@ class Shell(QObject):
         self.fixed_kdf = fixed_kdf
         self.tasks = tasks or Tasks(self)
         self.sync_engine = sync or SyncEngine()
-        self._draft_memory: dict[tuple[str, str], DraftInfo] = {}
-        self.drafts = Drafts(self._draft_memory)
+        self.drafts = Drafts()
         self.idle = IdleWatcher(lock_after_ms, self)
         self.idle.idle.connect(self.lock)
         self.idle.lock_key.connect(self.lock)

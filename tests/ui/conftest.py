@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from earlyhelp_desktop.core.store.store import Workspace
-from earlyhelp_desktop.ui.adapters import DraftInfo, Drafts, SyncEngine
+from earlyhelp_desktop.ui.adapters import Drafts, SyncEngine
 from earlyhelp_desktop.ui.app import create_application
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.tasks import Tasks
@@ -28,14 +28,7 @@ def tasks(styled_app: Any) -> Iterator[Tasks]:
 
 
 @pytest.fixture
-def draft_memory() -> dict[tuple[str, str], DraftInfo]:
-    return {}
-
-
-@pytest.fixture
-def ctx(
-    workspace: Workspace, tasks: Tasks, draft_memory: dict[tuple[str, str], DraftInfo]
-) -> Iterator[UiContext]:
-    context = UiContext(workspace, tasks, Drafts(draft_memory), SyncEngine())
+def ctx(workspace: Workspace, tasks: Tasks) -> Iterator[UiContext]:
+    context = UiContext(workspace, tasks, Drafts(), SyncEngine())
     yield context
     tasks.run_now(lambda: None)  # let queued work finish before the workspace locks

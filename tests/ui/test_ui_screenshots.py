@@ -91,7 +91,7 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
         first_run.submit_create()
         written.append(save(qtbot, first_run, shots, "03-first-run-create-errors"))
 
-        ctx = UiContext(demo, tasks, Drafts({}), SyncEngine())
+        ctx = UiContext(demo, tasks, Drafts(), SyncEngine())
         sync = SyncController(ctx)
         main = MainWindow(ctx, sync)
         qtbot.addWidget(main)
