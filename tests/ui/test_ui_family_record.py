@@ -251,6 +251,6 @@ def test_every_tab_shows_without_error_on_an_empty_record(
     for index in range(screen.tabs.count()):
         screen.tabs.setCurrentIndex(index)
         qtbot.wait(5)
-    assert screen.work.assessment.text() == "No assessment yet in this episode."
-    assert screen.work.plan.text() == "No plan yet in this episode."
+    assert screen.assessment.status.text() == "No assessment yet in this episode."
+    assert screen.plan.words.text() == "No plan yet. Write it with the family, in their words."
     assert screen.message.text() == ""

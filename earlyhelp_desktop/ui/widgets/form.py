@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from earlyhelp_desktop.ui.widgets.common import label, repolish, vbox
 from earlyhelp_desktop.ui.widgets.date_input import DateInput
 from earlyhelp_desktop.ui.widgets.error_summary import ErrorSummary
+from earlyhelp_desktop.ui.widgets.multi_choice import MultiChoice
 
 Options = Sequence[tuple[str, str]]
 
@@ -201,6 +202,20 @@ class Form(QObject):
         self._add(name, "number", caption, spin, hint, layout)
         return spin
 
+    def multi(
+        self,
+        name: str,
+        caption: str,
+        options: Options,
+        *,
+        hint: str | None = None,
+        layout: QVBoxLayout | None = None,
+    ) -> MultiChoice:
+        widget = MultiChoice(caption.replace("&", ""), options)
+        widget.changed.connect(self.changed)
+        self._add(name, "multi", caption, widget, hint, layout)
+        return widget
+
     # -- values ------------------------------------------------------------------------------------
 
     def value(self, name: str) -> Any:
@@ -218,6 +233,8 @@ class Form(QObject):
             return widget.isChecked()
         if isinstance(widget, QSpinBox):
             return None if widget.value() < widget.minimum() + 1 else widget.value()
+        if isinstance(widget, MultiChoice):
+            return widget.value()
         raise TypeError(name)
 
     def values(self) -> dict[str, Any]:
@@ -237,6 +254,8 @@ class Form(QObject):
             widget.setChecked(bool(value))
         elif isinstance(widget, QSpinBox):
             widget.setValue(widget.minimum() if value is None else int(value))
+        elif isinstance(widget, MultiChoice):
+            widget.set_value(value)
 
     def set_values(self, values: dict[str, Any], *, clean: bool = True) -> None:
         for name, value in values.items():

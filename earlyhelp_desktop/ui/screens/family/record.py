@@ -16,14 +16,15 @@ from earlyhelp_desktop.core.services.base import Changes
 from earlyhelp_desktop.core.services.record import FamilyRecord
 from earlyhelp_desktop.ui.adapters import reference_list
 from earlyhelp_desktop.ui.context import UiContext
-from earlyhelp_desktop.ui.screens.family.lists import (
-    AgreementTab,
-    ContactsTab,
-    EpisodeWorkTab,
-    ProfessionalsTab,
-)
+from earlyhelp_desktop.ui.screens.family.assessment import AssessmentTab
+from earlyhelp_desktop.ui.screens.family.consent import ConsentTab
+from earlyhelp_desktop.ui.screens.family.contacts import ContactsTab
 from earlyhelp_desktop.ui.screens.family.overview import OverviewTab
 from earlyhelp_desktop.ui.screens.family.people import PeopleTab
+from earlyhelp_desktop.ui.screens.family.plan import PlanTab
+from earlyhelp_desktop.ui.screens.family.professionals import ProfessionalsTab
+from earlyhelp_desktop.ui.screens.family.reviews import ReviewsTab
+from earlyhelp_desktop.ui.screens.family.steps import StepsTab
 from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import Banner, button, clear_layout, hbox, label, title, vbox
 
@@ -73,17 +74,23 @@ class FamilyScreen(QWidget):
         layout.addWidget(self.tabs, 1)
         self.overview = OverviewTab(ctx, self)
         self.people = PeopleTab(ctx, self)
-        self.agreement = AgreementTab(ctx, self)
+        self.agreement = ConsentTab(ctx, self)
         self.professionals = ProfessionalsTab(ctx, self)
-        self.work = EpisodeWorkTab(ctx, self)
+        self.assessment = AssessmentTab(ctx, self)
+        self.plan = PlanTab(ctx, self)
+        self.reviews = ReviewsTab(ctx, self)
         self.contacts = ContactsTab(ctx, self)
+        self.steps = StepsTab(ctx, self)
         self._tabs: list[tuple[str, RecordTab]] = [
             ("&Overview", self.overview),
             ("&People", self.people),
             ("&Agreement and sharing", self.agreement),
             ("Pro&fessionals", self.professionals),
-            ("Assessment, plan and &reviews", self.work),
+            ("A&ssessment", self.assessment),
+            ("P&lan", self.plan),
+            ("&Reviews", self.reviews),
             ("&Contacts", self.contacts),
+            ("S&tep up, down or close", self.steps),
         ]
         for text, tab in self._tabs:
             self.tabs.addTab(cast(QWidget, tab), text)
@@ -101,6 +108,7 @@ class FamilyScreen(QWidget):
     @staticmethod
     def _read_labels(ws: object) -> dict[str, dict[str, str]]:
         names = (
+            "front_door",
             "level_of_need",
             "relationship",
             "closure_reason",
