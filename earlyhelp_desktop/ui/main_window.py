@@ -4,16 +4,20 @@ only: each screen lives in ``ui/screens`` and is built the first time it is show
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QButtonGroup, QFrame, QMainWindow, QPushButton, QStackedWidget, QWidget
 
 from earlyhelp_desktop.core.services.base import ROLE_LABELS
 from earlyhelp_desktop.ui.context import UiContext
+from earlyhelp_desktop.ui.screens.caseload import CaseloadScreen
+from earlyhelp_desktop.ui.screens.directory import DirectoryScreen
 from earlyhelp_desktop.ui.screens.families import FamilyListScreen
 from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
-from earlyhelp_desktop.ui.screens.pending import PendingScreen
+from earlyhelp_desktop.ui.screens.links import LinksScreen
+from earlyhelp_desktop.ui.screens.reviews_due import ReviewsDueScreen
 from earlyhelp_desktop.ui.screens.supervision import SupervisionScreen
 from earlyhelp_desktop.ui.screens.sync import SyncScreen
 from earlyhelp_desktop.ui.syncing import SyncController
@@ -96,33 +100,23 @@ class MainWindow(QMainWindow):
         ctx.message.connect(lambda text: self.message.set_text(text, "notice"))
         ctx.open_family.connect(self.open_family)
         QShortcut(QKeySequence.StandardKey.Find, self, self.find_family)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(300)
+        self._counts_timer.timeout.connect(self.refresh_counts)
+        ctx.changed.connect(lambda _c: self._counts_timer.start())
+        self.refresh_counts()
         self.show_screen("families" if ctx.is_supervisor else "caseload")
 
     # -- routes --------------------------------------------------------------------------------------
 
     def _routes(self, ctx: UiContext) -> None:
         routes: list[tuple[str, str, Callable[[], QWidget]]] = [
-            ("caseload", "My caseload", lambda: FamilyListScreen(ctx, mine=True)),
+            ("caseload", "My caseload", lambda: CaseloadScreen(ctx)),
             ("families", "Families", lambda: FamilyListScreen(ctx)),
-            (
-                "reviews",
-                "Reviews due",
-                lambda: PendingScreen("Reviews due", "Families whose review is due soon or overdue."),
-            ),
-            (
-                "directory",
-                "Directory",
-                lambda: PendingScreen(
-                    "Directory", "Community activities, groups and services to link families to."
-                ),
-            ),
-            (
-                "links",
-                "Links",
-                lambda: PendingScreen(
-                    "Links", "Social prescribing links: offered, referred, accepted, attended."
-                ),
-            ),
+            ("reviews", "Reviews due", lambda: ReviewsDueScreen(ctx)),
+            ("directory", "Directory", lambda: DirectoryScreen(ctx)),
+            ("links", "Links", lambda: LinksScreen(ctx)),
             ("sync", "Sync", lambda: SyncScreen(ctx, self.sync)),
         ]
         if ctx.is_supervisor:
@@ -173,10 +167,29 @@ class MainWindow(QMainWindow):
         screen.focus_tabs()
 
     def find_family(self) -> None:
-        name = self._list_screen if self.current in ("caseload", "families") else "families"
-        screen = self.show_screen(name)
+        screen = self.show_screen("families")
         assert isinstance(screen, FamilyListScreen)
         screen.focus_search()
+
+    def refresh_counts(self) -> None:
+        """Counts beside the navigation, so what is due is always in sight."""
+        self.ctx.call(lambda s: s.caseload.counts(), self._counts, lambda _e: None, owner=self)
+
+    def _counts(self, counts: Any) -> None:
+        shown = {
+            "caseload": counts.caseload,
+            "reviews": counts.reviews_due,
+            "links": counts.unanswered_referrals,
+            "supervision": counts.sign_off,
+        }
+        for name, number in shown.items():
+            nav = self.nav_buttons.get(name)
+            if nav is None:
+                continue
+            base = nav.property("base") or nav.text()
+            nav.setProperty("base", base)
+            nav.setText(f"{base} ({number})" if number else base)
+            nav.setAccessibleName(f"{base}, {number}" if number else base)
 
     def show_message(self, text: str) -> None:
         self.message.set_text(text, "warning")

@@ -75,6 +75,10 @@ class SupervisionScreen(QWidget):
         self.setAccessibleName("Supervision")
         layout = vbox(self, margins=16, spacing=10)
         layout.addWidget(title("Supervision"))
+        from earlyhelp_desktop.ui.screens.sign_off import SignOffQueueWidget
+
+        self.queue = SignOffQueueWidget(ctx)
+        layout.addWidget(self.queue, 1)
         layout.addWidget(heading("Staff on this laptop"))
         layout.addWidget(
             hint("Each person unlocks with their own password. Nobody can lock a colleague out.")
