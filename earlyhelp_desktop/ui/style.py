@@ -45,6 +45,9 @@ QPushButton[kind="secondary"]:hover {{ background: #dbdad9; }}
 QPushButton[kind="secondary"]:focus {{ background: {FOCUS}; border-bottom: 3px solid {TEXT}; }}
 QPushButton[kind="warning"] {{ background: {ERROR}; color: #ffffff; border-bottom: 2px solid #55150b; }}
 QPushButton[kind="warning"]:focus {{ background: {FOCUS}; color: {TEXT}; }}
+QPushButton[kind="warning"]:disabled, QPushButton[kind="secondary"]:disabled {{
+    background: #e5e6e7; color: {SECONDARY}; border-bottom: 2px solid {BORDER};
+}}
 QPushButton[kind="link"] {{
     background: transparent; color: {LINK}; border: none; padding: 2px 0px; text-decoration: underline;
     text-align: left;

@@ -112,40 +112,43 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
         assert isinstance(record, FamilyScreen)
         qtbot.waitUntil(lambda: record.record is not None, timeout=5000)
         settle(qtbot, tasks)
-        for index, name in enumerate(
-            (
-                "07-record-overview",
-                "08-record-people",
-                "09-record-agreement-sharing",
-                "10-record-professionals",
-                "11-record-assessment-plan-reviews",
-                "12-record-contacts",
-            )
-        ):
+        tabs = (
+            "overview",
+            "people",
+            "agreement-sharing",
+            "professionals",
+            "assessment",
+            "plan",
+            "reviews",
+            "contacts",
+            "step-close",
+        )
+        for index, name in enumerate(tabs):
             record.tabs.setCurrentIndex(index)
-            written.append(save(qtbot, main, shots, name))
+            settle(qtbot, tasks)
+            written.append(save(qtbot, main, shots, f"{7 + index:02d}-record-{name}"))
 
         for number, screen in (
-            (13, "reviews"),
-            (14, "directory"),
-            (15, "links"),
-            (16, "sync"),
-            (17, "supervision"),
+            (16, "reviews"),
+            (17, "directory"),
+            (18, "links"),
+            (19, "sync"),
+            (20, "supervision"),
         ):
             main.show_screen(screen)
             settle(qtbot, tasks)
-            written.append(save(qtbot, main, shots, f"{number}-{screen}"))
+            written.append(save(qtbot, main, shots, f"{number}-{screen.replace('reviews', 'reviews-due')}"))
 
         dialog = NewFamilyDialog(ctx, parent=main)
         settle(qtbot, tasks)
         dialog.form.set_value("postcode", "not a postcode")
         dialog.submit()
         settle(qtbot, tasks)
-        written.append(save(qtbot, dialog, shots, "18-new-family-errors", DIALOG_SIZE))
+        written.append(save(qtbot, dialog, shots, "21-new-family-errors", DIALOG_SIZE))
         dialog.form.set_values({"name": "Ó Briain", "postcode": ""}, clean=False)
         dialog.submit()
         settle(qtbot, tasks)
-        written.append(save(qtbot, dialog, shots, "19-new-family-duplicate", DIALOG_SIZE))
+        written.append(save(qtbot, dialog, shots, "22-new-family-duplicate", DIALOG_SIZE))
         dialog.form.mark_clean()
         dialog.reject()
 
@@ -153,7 +156,7 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
         member = record.record.members[0]
         person = PersonDialog(ctx, featured, record.record.family.display_name, member, parent=main)
         settle(qtbot, tasks)
-        written.append(save(qtbot, person, shots, "20-change-person", DIALOG_SIZE))
+        written.append(save(qtbot, person, shots, "23-change-person", DIALOG_SIZE))
         person.form.mark_clean()
         person.reject()
     finally:

@@ -72,8 +72,8 @@ class CaseloadScreen(QWidget):
         layout.addWidget(self.counts)
         self.model = CaseloadModel()
         self.view = table(self.model, "caseloadTable", "My caseload", 300)
-        self.view.setColumnWidth(0, 200)
-        self.view.setColumnWidth(3, 190)
+        for column, width in enumerate((170, 130, 110, 190, 170, 70)):
+            self.view.setColumnWidth(column, width)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         row = hbox(spacing=10)

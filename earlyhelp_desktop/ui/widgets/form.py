@@ -126,7 +126,9 @@ class Form(QObject):
     ) -> QPlainTextEdit:
         edit = QPlainTextEdit()
         edit.setTabChangesFocus(True)  # Tab moves on; text areas never trap the keyboard
-        edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + 16)
+        line = edit.fontMetrics().lineSpacing()
+        edit.setMinimumHeight(line * lines + 16)
+        edit.setMaximumHeight(line * lines * 2 + 16)  # grows a little, never fills the page
         edit.textChanged.connect(self.changed)
         self._add(name, "long", caption, edit, hint, layout)
         return edit

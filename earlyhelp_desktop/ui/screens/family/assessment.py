@@ -179,6 +179,7 @@ class AssessmentTab(RecordTab):
         self.start_button.setVisible(
             current is not None and (assessment is None or assessment.status == "signed_off")
         )
+        self.start_button.setText("Start an assessment" if assessment is None else "Start a new assessment")
         if assessment is None:
             self.view_ = None
             self.status.setText(
@@ -230,9 +231,9 @@ class AssessmentTab(RecordTab):
             self.score_button,
             self.voice_button,
             self.submit_button,
-            self.front_door_button,
+            self.check,
         ):
-            widget.setEnabled(view.editable)
+            widget.setVisible(view.editable)  # a submitted or signed-off assessment is read, not edited
         for field in self.form.fields.values():
             field.input.setEnabled(view.editable)
         self.check.set_text("")
@@ -249,7 +250,7 @@ class AssessmentTab(RecordTab):
             )
             self.front_door_button.hide()
             return
-        self.front_door_button.show()
+        self.front_door_button.setVisible(bool(self.view_ and self.view_.editable))
         self.ctx.call(lambda s: s.assessments.front_door(), self._front_door_steps, owner=self)
 
     def _front_door_steps(self, door: Any) -> None:
