@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from earlyhelp_desktop.core.store.models.base import Base, Syncable, guarded
@@ -22,6 +22,8 @@ class Family(FamilyScoped, Base):
     """A household receiving early help. ``family_id`` equals ``id``."""
 
     __tablename__ = "family"
+    # the families list is ordered by name: lets a one-letter search stop after the first page
+    __table_args__ = (Index("ix_family_name_order", "display_name", "reference"),)
     __sync_groups__: ClassVar[dict[str, tuple[str, ...]]] = {
         "address": ("address_line1", "address_line2", "town", "postcode"),
         "override": ("safeguarding_override", "override_reason"),
@@ -72,6 +74,7 @@ class Person(FamilyScoped, Base):
     given_name: Mapped[str]
     family_name: Mapped[str]
     preferred_name: Mapped[str | None]
+    family_name_first: Mapped[bool] = mapped_column(default=False)  # "Nguyễn Thị Hoa", not "Hoa Nguyễn"
     date_of_birth: Mapped[dt.date | None]
     due_date: Mapped[dt.date | None]  # an unborn child
     gender: Mapped[str | None] = mapped_column(String(32))
