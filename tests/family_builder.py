@@ -102,7 +102,9 @@ def add_family(
     ):
         people[key] = ws.services.people.add(
             family_id,
-            PersonInput(given, family_name, date_of_birth=dt.date.fromisoformat(dob), school="Ellacombe Primary"),
+            PersonInput(
+                given, family_name, date_of_birth=dt.date.fromisoformat(dob), school="Ellacombe Primary"
+            ),
             relationship=rel,
             is_child=child,
             parental_responsibility=key == "zoe",
@@ -273,7 +275,9 @@ def add_family(
                         decision="continue",
                         notes=f"Review {n + 1} notes: mornings improving.",
                         family_comments="Things feel a bit better.",
-                        next_review_on=TODAY + dt.timedelta(days=3) if n == 1 else held + dt.timedelta(days=40),
+                        next_review_on=TODAY + dt.timedelta(days=3)
+                        if n == 1
+                        else held + dt.timedelta(days=40),
                     )
                 )
                 session.add(
@@ -370,7 +374,9 @@ def add_family(
                 )
             )
     reference = fam.summaries([family_id])[0].reference
-    return FamilyIds(family_id, episode_id, plan_id, reference, people, outcome_ids, assessment_id, review_ids)
+    return FamilyIds(
+        family_id, episode_id, plan_id, reference, people, outcome_ids, assessment_id, review_ids
+    )
 
 
 def close_episode(ws: Workspace, ids: FamilyIds) -> str:
@@ -431,7 +437,9 @@ def font_names(pdf: bytes) -> set[str]:
 
 def render_png(pdf_path: str, out_prefix: str, dpi: int = 40) -> bool:
     try:
-        subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", pdf_path, out_prefix], check=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", "1", "-l", "1", pdf_path, out_prefix], check=True
+        )
     except (FileNotFoundError, subprocess.CalledProcessError):
         return False
     return True

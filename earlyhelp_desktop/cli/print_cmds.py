@@ -3,7 +3,8 @@
 ::
 
     earlyhelp print plan --store DIR --as NAME REF_OR_ID --out FILE.pdf [--large-print]
-    earlyhelp print assessment|review|closure --store DIR --as NAME REF_OR_ID --out FILE.pdf [--for-agency NAME]
+    earlyhelp print assessment|review|closure --store DIR --as NAME REF_OR_ID --out FILE.pdf \
+        [--for-agency NAME]
 
 The file is written to a temporary file beside FILE and renamed only when whole, inside the same
 transaction that records the print: an error leaves no file (and no issued version or audit event).
@@ -62,7 +63,9 @@ def check_destination(out: str) -> Path:
     if not folder.is_dir():
         raise UsageError(f"Cannot save to {out}: the folder {folder} does not exist. Nothing was printed.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"Cannot save to {out}: you cannot write to the folder {folder}. Nothing was printed.")
+        raise UsageError(
+            f"Cannot save to {out}: you cannot write to the folder {folder}. Nothing was printed."
+        )
     return path
 
 
@@ -124,7 +127,9 @@ def print_professional(ctx: Context) -> int:
         )
     finally:
         ws.lock()
-    ctx.say(f"Saved the {document.title.lower()} for {document.prepared_for} ({_pages(document.pages)}) to {path}")
+    ctx.say(
+        f"Saved the {document.title.lower()} for {document.prepared_for} ({_pages(document.pages)}) to {path}"
+    )
     ctx.stderr.write("This PDF is outside the encrypted store: keep it safe and delete it when done.\n")
     return 0
 

@@ -135,6 +135,8 @@ def build_pdf(
         invariant=True,
         lang="en-GB",
         displayDocTitle=True,
+        initialFontName=REGULAR,  # never a built-in font: it lacks letters such as ŷ and ễ
+        initialFontSize=styles.scale.body,
     )
     frame = Frame(
         margin,
@@ -166,6 +168,13 @@ def content_width(margin: float = 18 * mm) -> float:
 
 
 # -- flowables -----------------------------------------------------------------------------------
+
+
+def make_table(data: Sequence[Sequence[Any]], **kwargs: Any) -> Table:
+    """A reportlab Table whose plain-string cells (even blank ones) use DejaVu, never Helvetica."""
+    table = Table(data, **kwargs)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR)]))
+    return table
 
 
 class Banner(Flowable):  # type: ignore[misc]
@@ -282,7 +291,7 @@ def card(
     border: colors.Color | None = None,
 ) -> Table:
     """A rounded, tinted panel around flowables. It may split across pages if it is long."""
-    table = Table([[list(flowables)]], colWidths=[width], splitInRow=1, cornerRadii=[3 * mm] * 4)
+    table = make_table([[list(flowables)]], colWidths=[width], splitInRow=1, cornerRadii=[3 * mm] * 4)
     commands: list[tuple[Any, ...]] = [
         ("BACKGROUND", (0, 0), (-1, -1), background),
         ("LEFTPADDING", (0, 0), (-1, -1), padding),

@@ -29,6 +29,7 @@ from earlyhelp_desktop.core.documents.layout import (
     card,
     content_width,
     esc,
+    make_table,
     paragraphs,
 )
 from earlyhelp_desktop.core.documents.styles import LARGE, NORMAL, Styles, make_styles
@@ -237,7 +238,7 @@ def _steps_table(steps: Sequence[Step], s: Styles, width: float, lead: Flowable 
     keep = min(len(rows), first_step + 1)
     style.append(("NOSPLIT", (0, 0), (-1, keep - 1)))
     repeat = (header_row,) if steps and not large else 0
-    table = Table(rows, colWidths=widths, repeatRows=repeat)
+    table = make_table(rows, colWidths=widths, repeatRows=repeat)
     table.setStyle(TableStyle(style))
     table.keep_rows = keep
     return table
@@ -255,7 +256,7 @@ def _rating_lines(rating: Rating, s: Styles, width: float, colour: colors.Color)
             )
         )
     rows.append(_bar_row("Now", rating.latest, rating.scale_max, rating.latest_on, s, bar_w, colour))
-    table = Table(rows, colWidths=[label_w, bar_w + 6, width - label_w - bar_w - 6], hAlign="LEFT")
+    table = make_table(rows, colWidths=[label_w, bar_w + 6, width - label_w - bar_w - 6], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -298,7 +299,7 @@ def _ratings(ratings: Sequence[Rating], s: Styles, width: float) -> Table:
     else:
         col_widths = [width * 0.34, width * 0.66]
         pairs = [("LINEBELOW", (0, 0), (-1, -1), 0.5, s.palette.rule)]
-    table = Table(rows, colWidths=col_widths)
+    table = make_table(rows, colWidths=col_widths)
     table.setStyle(
         TableStyle(
             [
@@ -330,7 +331,7 @@ def _helpers(helpers: Sequence[Helper], s: Styles, width: float) -> list[Flowabl
         widths = [width]
     else:
         widths = [width * 0.5, width * 0.5]
-    table = Table(rows, colWidths=widths)
+    table = make_table(rows, colWidths=widths)
     style: list[tuple[object, ...]] = [
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 4),

@@ -18,6 +18,7 @@ from earlyhelp_desktop.core.documents.layout import (
     build_pdf,
     content_width,
     esc,
+    make_table,
     paragraphs,
 )
 from earlyhelp_desktop.core.documents.styles import PROFESSIONAL, Styles, make_styles
@@ -57,7 +58,7 @@ def _header(content: ProfessionalContent, s: Styles, width: float) -> list[Flowa
         Paragraph("Printed", s.label),
         Paragraph(esc(f"{long_date(content.printed_on)} by {content.printed_by}"), s.cell),
     ]
-    table = Table([[[title, Spacer(1, 3), family], box]], colWidths=[width * 0.66, width * 0.34])
+    table = make_table([[[title, Spacer(1, 3), family], box]], colWidths=[width * 0.66, width * 0.34])
     table.setStyle(
         TableStyle(
             [
@@ -83,7 +84,7 @@ def _header(content: ProfessionalContent, s: Styles, width: float) -> list[Flowa
 def _section(section: Section, s: Styles, width: float) -> list[Flowable]:
     p = s.palette
     heading = Paragraph(esc(section.title), s.heading.clone("section", textColor=p.official, spaceBefore=10))
-    rule = Table([[""]], colWidths=[width], rowHeights=[2])
+    rule = make_table([[""]], colWidths=[width], rowHeights=[2])
     rule.setStyle(TableStyle([("LINEABOVE", (0, 0), (-1, -1), 0.8, p.official)]))
     blocks: list[Flowable] = []
     for block in section.blocks:
@@ -107,7 +108,7 @@ def _facts(facts: Facts, s: Styles, width: float, *, escape: bool = True) -> Tab
         [Paragraph(esc(label), s.cell_bold), Paragraph(esc(value) if escape else value, s.cell)]
         for label, value in facts.rows
     ]
-    table = Table(rows, colWidths=[width * 0.28, width * 0.72], hAlign="LEFT")
+    table = make_table(rows, colWidths=[width * 0.28, width * 0.72], hAlign="LEFT")
     table.setStyle(
         TableStyle(
             [
@@ -134,7 +135,7 @@ def _grid(grid: Grid, s: Styles, width: float) -> Flowable:
     widths = [width * w / total for w in grid.widths]
     rows = [[Paragraph(esc(h), s.label) for h in grid.header]]
     rows += [[Paragraph(esc(cell), s.cell) for cell in row] for row in grid.rows]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
+    table = make_table(rows, colWidths=widths, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [

@@ -120,7 +120,13 @@ def make_styles(scale: Scale = NORMAL, palette: Palette = PALETTE) -> Styles:
         cell_right=style("cell_right", cell_size, alignment=TA_RIGHT),
         label=style("label", s.small, font=BOLD, color=p.muted),
         bullet=style(
-            "bullet", s.body, font=BOLD, leftIndent=s.body * 1.2, bulletIndent=0, bulletFontName=BOLD
+            "bullet",
+            s.body,
+            font=BOLD,
+            leftIndent=s.body * 1.2,
+            bulletIndent=0,
+            bulletFontName=BOLD,
+            bulletFontSize=s.body,
         ),
         indented=style("indented", cell_size, leftIndent=s.body * 1.2),
     )

@@ -259,7 +259,7 @@ class DocumentService(Service):
         """Every issued version of the family's plans, newest first."""
         ids = self.ws.services.families.family_ids_for_merge(family_id)
         with self.ws.read() as session:
-            names = dict(session.execute(select(Staff.id, Staff.full_name)).tuples().all())
+            names = dict(session.execute(select(Staff.id, Staff.full_name)).all())
             rows = session.scalars(
                 select(IssuedPlan)
                 .where(IssuedPlan.family_id.in_(ids), IssuedPlan.deleted.is_(False))
@@ -343,21 +343,21 @@ class DocumentService(Service):
                     select(Episode.id, Episode.family_id).where(
                         Episode.status == "open", Episode.deleted.is_(False)
                     )
-                ).tuples()
+                )
             )
             plan_dates: dict[str, dt.date | None] = {}
             for episode_id, review_on in session.execute(
                 select(Plan.episode_id, Plan.review_on)
                 .where(Plan.deleted.is_(False))
                 .order_by(Plan.created_at)
-            ).tuples():
+            ):
                 plan_dates[episode_id] = review_on
             review_dates = dict(
                 session.execute(
                     select(Review.episode_id, func.max(Review.next_review_on))
                     .where(Review.deleted.is_(False), Review.next_review_on.is_not(None))
                     .group_by(Review.episode_id)
-                ).tuples()
+                )
             )
         due = []
         for episode_id, family_id in episodes.items():
@@ -437,7 +437,7 @@ class DocumentService(Service):
                 labels.setdefault(item.list_name, {})[item.code] = item.label
                 if item.list_name == "assessment_domain" and item.extra and item.extra.get("group"):
                     groups[item.code] = str(item.extra["group"])
-            hubs = dict(session.execute(select(Hub.id, Hub.name)).tuples().all())
+            hubs = dict(session.execute(select(Hub.id, Hub.name)).all())
             staff = {
                 s.id: StaffCard(s.full_name, s.job_title, s.phone, s.email, hubs.get(s.hub_id or ""))
                 for s in session.scalars(select(Staff))

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from family_builder import FamilyIds, add_family
 
 from earlyhelp_desktop.core.store.store import Workspace
+from tests.family_builder import FamilyIds, add_family
 
 
 @pytest.fixture
