@@ -343,7 +343,7 @@ class DocumentService(Service):
                     select(Episode.id, Episode.family_id).where(
                         Episode.status == "open", Episode.deleted.is_(False)
                     )
-                )
+                ).all()
             )
             plan_dates: dict[str, dt.date | None] = {}
             for episode_id, review_on in session.execute(
@@ -357,7 +357,7 @@ class DocumentService(Service):
                     select(Review.episode_id, func.max(Review.next_review_on))
                     .where(Review.deleted.is_(False), Review.next_review_on.is_not(None))
                     .group_by(Review.episode_id)
-                )
+                ).all()
             )
         due = []
         for episode_id, family_id in episodes.items():
@@ -569,8 +569,8 @@ class DocumentService(Service):
             if review_id is not None:
                 pairs = [(e, r) for e, r in pairs if r.id == review_id]
             if not pairs:
-                what = "that review" if review_id else "a review yet"
-                raise NotFound(f"The {name} family has no {what}, so there is no review record to print.")
+                what = "no review with that id" if review_id else "had no review yet"
+                raise NotFound(f"The {name} family has {what}, so there is no review record to print.")
             episode, review = pairs[0]
             parts = self._parts(record, episode, review.plan_id)
             if parts is None:
