@@ -41,8 +41,14 @@ def demo_store(families: int, rebuild: bool) -> Path:
         shutil.rmtree(directory, ignore_errors=True)
         print(f"building a {families}-family demo store (once) ...", flush=True)
         started = time.perf_counter()
-        ws = Store.create(directory, username="demo", full_name="Dee Demo", password=PASSWORD, demo=True,
-                          hub_name="Torbay North")
+        ws = Store.create(
+            directory,
+            username="demo",
+            full_name="Dee Demo",
+            password=PASSWORD,
+            demo=True,
+            hub_name="Torbay North",
+        )
         summary = build_demo(ws, families=families, seed=1, today=dt.date(2026, 11, 1))
         ws.lock()
         print(f"  {summary} in {time.perf_counter() - started:.0f} s", flush=True)
@@ -159,13 +165,19 @@ def main() -> None:
     ws.lock()
 
     print(f"store: {args.families} families, {directory}")
-    print(f"search as you type: p95 {p95(searches):.1f} ms, median {statistics.median(searches):.1f} ms "
-          f"over {len(searches)} keystrokes (target <= 30 ms)")
-    print(f"open a family:      p95 {p95(opens):.1f} ms, median {statistics.median(opens):.1f} ms "
-          f"over {len(opens)} families (target <= 100 ms)")
+    print(
+        f"search as you type: p95 {p95(searches):.1f} ms, median {statistics.median(searches):.1f} ms "
+        f"over {len(searches)} keystrokes (target <= 30 ms)"
+    )
+    print(
+        f"open a family:      p95 {p95(opens):.1f} ms, median {statistics.median(opens):.1f} ms "
+        f"over {len(opens)} families (target <= 100 ms)"
+    )
     print(f"unlock:             {min(unlocks):.2f} s best, {max(unlocks):.2f} s worst (target <= 1 s)")
-    print(f"SQLCipher vs plain: {t_cipher / t_plain:.2f}x ({t_cipher:.2f} s vs {t_plain:.2f} s, same workload; "
-          "target <= 1.15x)")
+    print(
+        f"SQLCipher vs plain: {t_cipher / t_plain:.2f}x ({t_cipher:.2f} s vs {t_plain:.2f} s, same workload; "
+        "target <= 1.15x)"
+    )
 
 
 if __name__ == "__main__":

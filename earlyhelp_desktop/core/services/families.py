@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select, text
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from earlyhelp_desktop.core.store.models import (
     Staff,
     syncable_models,
 )
-from earlyhelp_desktop.core.store.search import fold, match_expression, matching, tokens
+from earlyhelp_desktop.core.store.search import fold, match_expression, matching, name_key, tokens
 
 UPDATABLE = (
     "display_name",
@@ -94,7 +95,7 @@ def full_name(person: Person) -> str:
 class FamilyService(Service):
     # -- finding ---------------------------------------------------------------------------------
 
-    def _filtered(self, flt: FamilyFilter, ordered_scan: bool = False) -> Select[tuple[str]]:
+    def _filtered(self, flt: FamilyFilter, ordered_scan: bool = False) -> Select[Any]:
         query = select(Family.id).where(Family.deleted.is_(False), Family.merged_into_id.is_(None))
         if flt.status:
             query = query.where(Family.status == flt.status)
@@ -119,8 +120,10 @@ class FamilyService(Service):
         query = self._filtered(flt, ordered_scan=short).order_by(Family.display_name, Family.reference)
         ref = normalise_reference(flt.text) if flt.text else None
         with self.ws.read() as session:
-            exact = session.scalars(select(Family.id).where(Family.reference == ref)).all() if ref else []
-            found = list(session.scalars(query.limit(limit) if limit else query))
+            exact: list[str] = (
+                list(session.scalars(select(Family.id).where(Family.reference == ref))) if ref else []
+            )
+            found: list[str] = list(session.scalars(query.limit(limit) if limit else query))
         return exact + [f for f in found if f not in exact]
 
     def summaries(self, ids: Sequence[str]) -> list[FamilySummary]:
@@ -176,7 +179,7 @@ class FamilyService(Service):
                 Person.deleted.is_(False),
             )
             .order_by(Membership.is_child, Person.date_of_birth, Person.given_name)
-        ).tuples()
+        )
         found: dict[str, list[MemberSummary]] = defaultdict(list)
         for m, p in rows:
             found[m.family_id].append(
@@ -212,17 +215,19 @@ class FamilyService(Service):
         """Households that may be this one: same folded name, or same postcode."""
         errors = v.Errors()
         code = v.postcode(postcode, errors) if postcode else None
-        wanted = fold(name)
+        wanted = name_key(name)
         with self.ws.read() as session:
             query = select(Family).where(Family.deleted.is_(False), Family.merged_into_id.is_(None))
             candidates = session.scalars(query.where((Family.postcode == code) if code else text("0"))).all()
             ids = {f.id for f in candidates}
-            for f in session.scalars(query.where(func.lower(Family.display_name) == name.strip().lower())):
+            for f in session.scalars(
+                query.where(Family.id.in_(matching(" ".join(f'names:"{w}"' for w in tokens(name)) or '""')))
+            ):
                 if f.id not in ids:
                     candidates = [*candidates, f]
         found = []
         for f in candidates:
-            same_name = fold(f.display_name) == wanted
+            same_name = name_key(f.display_name) == wanted
             same_postcode = code is not None and f.postcode == code
             if same_name or same_postcode:
                 reason = " and ".join(
