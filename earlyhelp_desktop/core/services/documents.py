@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.documents.content import Issue, PlanContent, digest, from_json, to_json
-from earlyhelp_desktop.core.documents.context import Lookups, PlanParts, StaffCard
+from earlyhelp_desktop.core.documents.context import Lookups
 from earlyhelp_desktop.core.documents.plan import render_plan
 from earlyhelp_desktop.core.documents.plan_content import build_plan_content
 from earlyhelp_desktop.core.documents.policy import (
@@ -46,93 +45,41 @@ from earlyhelp_desktop.core.documents.summaries import (
 )
 from earlyhelp_desktop.core.errors import CorruptStore, EarlyHelpError, InvalidInput, NotFound
 from earlyhelp_desktop.core.ids import new_id
-from earlyhelp_desktop.core.services.base import Service, now
-from earlyhelp_desktop.core.services.record import EpisodeRecord, FamilyRecord
+from earlyhelp_desktop.core.services.base import now
+from earlyhelp_desktop.core.services.document_reads import (
+    CHANNELS,
+    BatchItem,
+    BatchResult,
+    Channel,
+    Deliver,
+    DocumentReads,
+    IssuedVersion,
+    PrintedDocument,
+)
+from earlyhelp_desktop.core.services.record import FamilyRecord
 from earlyhelp_desktop.core.store.models import (
-    CommunityAsset,
-    Episode,
-    Hub,
     IssuedPlan,
-    OutcomeMeasure,
-    Plan,
-    PlanAction,
-    PlanOutcome,
-    RefItem,
-    Review,
     Staff,
-    TafMember,
 )
 
-Channel = Literal["print", "pdf"]
-CHANNELS = ("print", "pdf")
-FAMILY_SCALE = "family_scale"
+__all__ = [
+    "CHANNELS",
+    "BatchItem",
+    "BatchResult",
+    "Channel",
+    "Deliver",
+    "DocumentService",
+    "IssuedVersion",
+    "PrintedDocument",
+]
 
 
-@dataclass(frozen=True)
-class PrintedDocument:
-    """A document ready for the printer or a file. ``sha256`` is the issued snapshot's hash for a plan,
-    the PDF's hash for other documents."""
-
-    kind: str  # plan | assessment | review | closure
-    family_id: str
-    title: str
-    file_stem: str  # a file name without personal details, e.g. "TN-4K7Q-M2XR family plan v3"
-    pdf: bytes
-    pages: int
-    number: int | None = None
-    issued_id: str | None = None
-    sha256: str | None = None
-    prepared_for: str = INTERNAL
-
-
-Deliver = Callable[[PrintedDocument], None]
-
-
-@dataclass(frozen=True)
-class IssuedVersion:
-    id: str
-    number: int
-    issued_at: dt.datetime
-    issued_by: str
-    channel: str
-    large_print: bool
-    sha256: str
-
-
-@dataclass(frozen=True)
-class BatchItem:
-    """One family's turn in a batch: its document, or the reason it was not printed."""
-
-    family_id: str
-    index: int  # 1-based
-    total: int
-    document: PrintedDocument | None = None
-    problem: str | None = None
-
-
-@dataclass
-class BatchResult:
-    total: int
-    done: list[PrintedDocument] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (family id, reason)
-    cancelled: bool = False
-
-    def summary(self) -> str:
-        text = f"Printed {len(self.done)} of {self.total} plans."
-        if self.cancelled:
-            rest = self.total - len(self.done) - len(self.problems)
-            text += f" Stopped when you pressed Cancel: {rest} were not printed or recorded."
-        if self.problems:
-            text += f" {len(self.problems)} could not be printed."
-        return text
-
-
-class DocumentService(Service):
+class DocumentService(DocumentReads):
     # -- the family plan -------------------------------------------------------------------------
 
     def preview_plan(self, family_id: str, *, large_print: bool = False) -> PrintedDocument:
         """The plan as it would print, marked as a preview: nothing is issued (the view is audited)."""
-        record, parts = self._plan_record(family_id)
+        record, parts = self.plan_record(family_id)
         lookups = self.lookups(record)
         issue = Issue(None, dt.date.today().isoformat(), self.ws.user.full_name, large_print)
         content = build_plan_content(
@@ -158,9 +105,9 @@ class DocumentService(Service):
         """Issues the plan to the family: a new numbered, immutable version with the exact snapshot printed,
         audited, and delivered (file or printer) in the same transaction."""
         _check_channel(channel)
-        record, parts = self._plan_record(family_id)
+        record, parts = self.plan_record(family_id)
         base = lookups or self.lookups(record)
-        lookups = self._family_lookups(record, base) if lookups else base
+        lookups = self.family_lookups(record, base) if lookups else base
         family = record.family
         agency = self._recipient(record, PLAN, for_agency, lookups)
         disclosed = self._disclosure(record, agency or INTERNAL, lookups)
@@ -333,39 +280,6 @@ class DocumentService(Service):
 
     # -- batches ---------------------------------------------------------------------------------
 
-    def reviews_due(self, start: dt.date, end: dt.date) -> list[str]:
-        """Open families whose next review falls from ``start`` to ``end`` (inclusive), soonest first."""
-        if end < start:
-            raise InvalidInput({"end": "The end date must be the same as or after the start date"})
-        with self.ws.read() as session:
-            episodes = dict(
-                session.execute(
-                    select(Episode.id, Episode.family_id).where(
-                        Episode.status == "open", Episode.deleted.is_(False)
-                    )
-                ).all()
-            )
-            plan_dates: dict[str, dt.date | None] = {}
-            for episode_id, review_on in session.execute(
-                select(Plan.episode_id, Plan.review_on)
-                .where(Plan.deleted.is_(False))
-                .order_by(Plan.created_at)
-            ):
-                plan_dates[episode_id] = review_on
-            review_dates = dict(
-                session.execute(
-                    select(Review.episode_id, func.max(Review.next_review_on))
-                    .where(Review.deleted.is_(False), Review.next_review_on.is_not(None))
-                    .group_by(Review.episode_id)
-                ).all()
-            )
-        due = []
-        for episode_id, family_id in episodes.items():
-            when = review_dates.get(episode_id) or plan_dates.get(episode_id)
-            if when is not None and start <= when <= end:
-                due.append((when, family_id))
-        return [family_id for _, family_id in sorted(due)]
-
     def issue_plans(
         self,
         family_ids: Sequence[str],
@@ -421,98 +335,6 @@ class DocumentService(Service):
             cancelled and cancelled()
         )
         return result
-
-    # -- reading what documents need -------------------------------------------------------------
-
-    def lookups(self, record: FamilyRecord | None) -> Lookups:
-        """Labels, staff and (for a family) its directory entries and own scores."""
-        with self.ws.read() as session:
-            labels: dict[str, dict[str, str]] = {}
-            groups: dict[str, str] = {}
-            for item in session.scalars(
-                select(RefItem)
-                .where(RefItem.deleted.is_(False))
-                .order_by(RefItem.list_name, RefItem.sort_order)
-            ):
-                labels.setdefault(item.list_name, {})[item.code] = item.label
-                if item.list_name == "assessment_domain" and item.extra and item.extra.get("group"):
-                    groups[item.code] = str(item.extra["group"])
-            hubs = dict(session.execute(select(Hub.id, Hub.name)).all())
-            staff = {
-                s.id: StaffCard(s.full_name, s.job_title, s.phone, s.email, hubs.get(s.hub_id or ""))
-                for s in session.scalars(select(Staff))
-            }
-        base = Lookups(labels=labels, staff=staff, assets={}, domain_groups=groups)
-        return self._family_lookups(record, base) if record is not None else base
-
-    def _family_lookups(self, record: FamilyRecord, base: Lookups) -> Lookups:
-        asset_ids = {link.asset_id for link in record.links}
-        family_ids = sorted({record.family.id, *(e.episode.family_id for e in record.episodes)})
-        with self.ws.read() as session:
-            assets = (
-                {
-                    a.id: a
-                    for a in session.scalars(select(CommunityAsset).where(CommunityAsset.id.in_(asset_ids)))
-                }
-                if asset_ids
-                else {}
-            )
-            since = record.current.episode.opened_on if record.current else None
-            query = select(OutcomeMeasure).where(
-                OutcomeMeasure.family_id.in_(family_ids),
-                OutcomeMeasure.instrument_code == FAMILY_SCALE,
-                OutcomeMeasure.deleted.is_(False),
-            )
-            if since is not None:
-                query = query.where(OutcomeMeasure.taken_on >= since)
-            scores = [
-                (m.taken_on, m.scores) for m in session.scalars(query.order_by(OutcomeMeasure.taken_on))
-            ]
-        return replace(base, assets=assets, family_scores=scores)
-
-    def _plan_record(self, family_id: str) -> tuple[FamilyRecord, PlanParts]:
-        record = self.ws.services.record.open(family_id, audit=False)
-        name = record.family.display_name
-        current = record.current
-        if current is None:
-            raise NotFound(
-                f"Early help for the {name} family is closed, so there is no current plan to print. "
-                "An issued version can still be printed again."
-            )
-        if current.plan is None:
-            raise NotFound(f"The {name} family has no plan yet. Write the plan with the family first.")
-        parts = PlanParts(
-            current.plan, record.outcomes, record.actions, record.taf, current.reviews, record.progress
-        )
-        return record, parts
-
-    def _parts(self, record: FamilyRecord, episode: EpisodeRecord, plan_id: str | None) -> PlanParts | None:
-        plan = episode.plan if plan_id is None or (episode.plan and episode.plan.id == plan_id) else None
-        current = record.current
-        if plan is None and plan_id is not None:
-            with self.ws.read() as session:
-                plan = session.get(Plan, plan_id)
-        if plan is None or plan.deleted:
-            return None
-        if current is not None and current.plan is not None and current.plan.id == plan.id:
-            return PlanParts(
-                plan, record.outcomes, record.actions, record.taf, episode.reviews, record.progress
-            )
-        with self.ws.read() as session:
-            outcomes = session.scalars(
-                select(PlanOutcome)
-                .where(PlanOutcome.plan_id == plan.id, PlanOutcome.deleted.is_(False))
-                .order_by(PlanOutcome.sort_order)
-            ).all()
-            actions = session.scalars(
-                select(PlanAction)
-                .where(PlanAction.plan_id == plan.id, PlanAction.deleted.is_(False))
-                .order_by(PlanAction.sort_order)
-            ).all()
-            taf = session.scalars(
-                select(TafMember).where(TafMember.plan_id == plan.id, TafMember.deleted.is_(False))
-            ).all()
-        return PlanParts(plan, outcomes, actions, taf, episode.reviews, record.progress)
 
     def _recipient(self, record: FamilyRecord, kind: str, agency: str | None, lookups: Lookups) -> str | None:
         if agency is None or not agency.strip():
@@ -572,7 +394,7 @@ class DocumentService(Service):
                 what = "no review with that id" if review_id else "had no review yet"
                 raise NotFound(f"The {name} family has {what}, so there is no review record to print.")
             episode, review = pairs[0]
-            parts = self._parts(record, episode, review.plan_id)
+            parts = self.plan_parts(record, episode, review.plan_id)
             if parts is None:
                 raise NotFound(f"The plan reviewed on {review.held_on:%d %B %Y} is no longer on this laptop.")
             content = review_content(record, parts, review, lookups, printing)
@@ -585,7 +407,7 @@ class DocumentService(Service):
                 )
             episode, closure = closed
             assert closure is not None
-            parts = self._parts(record, episode, None)
+            parts = self.plan_parts(record, episode, None)
             content = closure_content(record, episode, closure, parts, lookups, printing)
             table, row_id, version = "closure", closure.id, closure.version
         built = render_professional(content)
