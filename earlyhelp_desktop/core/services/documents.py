@@ -65,6 +65,7 @@ from earlyhelp_desktop.core.store.models import (
 __all__ = [
     "CHANNELS",
     "BatchItem",
+    "DeliveryFailed",
     "BatchResult",
     "Channel",
     "Deliver",
@@ -294,21 +295,20 @@ class DocumentService(DocumentReads):
         failure to deliver (a full disk, a printer error) is reported and stops the batch."""
         total = len(family_ids)
         shared = self.lookups(None)
+        guarded = _stop_on_failure(deliver) if deliver is not None else None
         for index, family_id in enumerate(family_ids, start=1):
             if cancelled is not None and cancelled():
                 return
             try:
                 document = self.issue_plan(
-                    family_id, channel=channel, large_print=large_print, deliver=deliver, lookups=shared
+                    family_id, channel=channel, large_print=large_print, deliver=guarded, lookups=shared
                 )
+            except DeliveryFailed as exc:
+                yield BatchItem(family_id, index, total, problem=str(exc))
+                return
             except EarlyHelpError as exc:
                 yield BatchItem(family_id, index, total, problem=str(exc))
                 continue
-            except OSError as exc:
-                yield BatchItem(
-                    family_id, index, total, problem=f"Could not deliver the plan: {exc.strerror or exc}"
-                )
-                return
             yield BatchItem(family_id, index, total, document)
 
     def batch_plans(
@@ -452,6 +452,22 @@ class DocumentService(DocumentReads):
             issued_id,
             sha,
         )
+
+
+class DeliveryFailed(EarlyHelpError):
+    """The printer or the disk could not take a document: nothing was recorded for it."""
+
+
+def _stop_on_failure(deliver: Deliver) -> Deliver:
+    def guarded(document: PrintedDocument) -> None:
+        try:
+            deliver(document)
+        except OSError as exc:
+            raise DeliveryFailed(f"Could not deliver the plan: {exc.strerror or exc}") from exc
+        except EarlyHelpError as exc:
+            raise DeliveryFailed(f"Could not deliver the plan: {exc}") from exc
+
+    return guarded
 
 
 def _plan_title(content: PlanContent) -> str:
