@@ -177,7 +177,8 @@ def to_json(content: object) -> dict[str, Any]:
 
 
 def canonical(data: dict[str, Any]) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """Sorted keys, ASCII escapes: the same bytes on every laptop and the server for the same data."""
+    return json.dumps(data, sort_keys=True).encode("ascii")
 
 
 def digest(data: dict[str, Any]) -> str:

@@ -40,7 +40,10 @@ GOAL_SCALE_MAX = 10
 
 
 def person_name(person: Person) -> str:
+    """The name as the person writes it: preferred name, family name first where that is their custom."""
     first = person.preferred_name or person.given_name
+    if person.family_name_first:
+        return f"{person.family_name} {first}".strip()
     return f"{first} {person.family_name}".strip()
 
 
@@ -160,7 +163,8 @@ def _area_ratings(record: FamilyRecord, lookups: Lookups) -> tuple[Rating, ...]:
     order = list(lookups.labels.get("assessment_domain", {}))
     ratings = []
     for code in sorted(series, key=lambda c: order.index(c) if c in order else len(order)):
-        points = sorted(series[code])
+        by_day = dict(series[code])  # two scorings on one day (assessment and baseline): the later one
+        points = sorted(by_day.items())
         rating = _rating(lookups.label("assessment_domain", code), points, FAMILY_SCALE_MAX)
         if rating is not None:
             ratings.append(rating)
@@ -180,6 +184,8 @@ def _helpers(
         if card and card.hub:
             role = f"{role}, {card.hub}"
         contact = tuple(c for c in ((card.phone, card.email) if card else ()) if c)
+        if not contact and card and card.hub:
+            contact = (f"Ask for them at {card.hub}",)
         helpers.append(Helper(lead.full_name, role, contact, main_contact=True))
         seen.add(fold(lead.full_name))
     people: list[tuple[str, str | None, str | None, str | None, str | None]] = [

@@ -119,7 +119,7 @@ def household(record: FamilyRecord, lookups: Lookups) -> Section:
     grid = Grid(
         ("Name", "Relationship", "Born", "Lives here", "School or setting", "Language", "Notes"),
         tuple(rows),
-        (2.0, 1.6, 1.2, 0.7, 1.6, 1.1, 2.1),
+        (1.9, 1.5, 1.2, 1.0, 1.5, 1.3, 1.9),
         "No one recorded yet.",
     )
     lead = record.lead_worker.full_name if record.lead_worker else "Not assigned"

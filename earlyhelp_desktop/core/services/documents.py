@@ -168,6 +168,11 @@ class DocumentService(DocumentReads):
             row = session.get(IssuedPlan, issued_id)
             if row is None or row.deleted:
                 raise NotFound(f"No issued plan with id {issued_id} on this laptop.")
+        if not isinstance(row.snapshot, dict) or "issue" not in row.snapshot:
+            raise NotFound(
+                f"Version {row.number} of this plan was recorded without the words that were printed, "
+                "so it cannot be printed again. Print the current plan instead."
+            )
         if digest(row.snapshot) != row.sha256:
             raise CorruptStore(
                 f"Version {row.number} of this plan does not match its fingerprint, so it was not reprinted. "
