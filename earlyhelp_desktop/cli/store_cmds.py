@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 
 from earlyhelp_desktop.cli.common import Context, UsageError, add_json, add_store
 from earlyhelp_desktop.core.errors import InvalidInput, StoreExists
@@ -132,7 +133,7 @@ def check(ctx: Context) -> int:
         quick = ws.db.quick_check(ws.store_id)
         report = ws.db.full_check() if ctx.args.full else quick
         slots = ws.store.vault.load()
-        result = {
+        result: dict[str, Any] = {
             "ok": quick.ok and report.ok,
             "kind": report.kind,
             "problems": list(quick.problems) + list(report.problems if report is not quick else ()),
