@@ -1,8 +1,9 @@
-"""Who may be given a document, and what it may show: the family's sharing permissions, applied.
+"""What a printed document may show: agencies that must not see are never named; the address rule.
 
-* Printing for a partner agency follows that agency's permission: "everything" allows every document,
-  "the plan only" allows the family plan only, "nothing" (or no recorded permission) refuses, with the
-  reason. An agency marked "must not see" is never a recipient and is never named in a document.
+* Whether an agency may be given a document at all is the consent service's decision
+  (``ConsentService.may_see``: everything / the plan only / nothing, must not see, a safeguarding
+  override); the documents service asks it. An agency marked "must not see" is never a recipient and
+  is never named in a document (``Disclosure.hides``).
 * A confidential address is never printed. Nothing printed for or about a person who must not know the
   family's whereabouts includes the address: if anyone in the household is marked so, or the document is
   for such a person, the address is left out.
@@ -16,16 +17,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from earlyhelp_desktop.core.documents.words import fold
-from earlyhelp_desktop.core.errors import NotPermitted
 
 PLAN = "plan"
 PROFESSIONAL_KINDS = ("assessment", "review", "closure")
-DOCUMENT_NAMES = {
-    "plan": "the family plan",
-    "assessment": "the assessment summary",
-    "review": "the review record",
-    "closure": "the closure summary",
-}
 INTERNAL = "Internal use (the early help team)"
 
 
@@ -77,46 +71,6 @@ def _names(permission: Permission, labels: Mapping[str, str]) -> set[str]:
     return {fold(permission.agency), fold(agency_label(permission.agency, labels))}
 
 
-def find_permission(
-    sharing: Iterable[Permission], agency: str, labels: Mapping[str, str]
-) -> Permission | None:
-    wanted = fold(agency)
-    matches = [p for p in sharing if wanted in _names(p, labels)]
-    # two records for one agency (made offline at two venues): the more restrictive wins
-    matches.sort(key=lambda p: (not p.must_not_see, {"nothing": 0, "plan": 1}.get(p.access, 2)))
-    return matches[0] if matches else None
-
-
-def check_recipient(
-    sharing: Sequence[Permission], agency: str, kind: str, labels: Mapping[str, str], family: str
-) -> str:
-    """The agency's name in words if it may be given ``kind``; otherwise NotPermitted with the reason."""
-    what = DOCUMENT_NAMES.get(kind, kind)
-    permission = find_permission(sharing, agency, labels)
-    if permission is None:
-        raise NotPermitted(
-            f"The {family} family has not said what {agency} may see, so nothing can be printed for them. "
-            "Record the family's sharing permission for this agency first."
-        )
-    name = agency_label(permission.agency, labels)
-    if permission.must_not_see:
-        raise NotPermitted(
-            f"The {family} family asked that {name} must not see their information. Nothing was printed."
-        )
-    if permission.access == "nothing":
-        raise NotPermitted(
-            f"The {family} family has not agreed to share anything with {name}. Nothing was printed."
-        )
-    if permission.access == PLAN and kind != PLAN:
-        raise NotPermitted(
-            f"The {family} family agreed that {name} may see the plan only, not {what}. "
-            "Print the family plan for them instead."
-        )
-    if permission.access not in ("everything", PLAN):
-        raise NotPermitted(f"The sharing permission for {name} is not clear; check it with the family.")
-    return name
-
-
 def hidden_agencies(sharing: Iterable[Permission], labels: Mapping[str, str]) -> frozenset[str]:
     return frozenset(n for p in sharing if p.must_not_see for n in _names(p, labels) if n)
 
@@ -140,16 +94,3 @@ def disclosure(
         note = "Not shown: someone connected to this family must not know where they live."
         return Disclosure(prepared_for, False, note, hidden)
     return Disclosure(prepared_for, True, None, hidden)
-
-
-def copies_to(sharing: Iterable[Permission], kind: str, labels: Mapping[str, str]) -> tuple[str, ...]:
-    """Agencies that get a copy of ``kind``, as agreed with the family (never a must-not-see one)."""
-    sharing = list(sharing)
-    allowed = ("everything", PLAN) if kind == PLAN else ("everything",)
-    hidden = Disclosure("", False, None, hidden_agencies(sharing, labels))
-    names = {
-        agency_label(p.agency, labels)
-        for p in sharing
-        if p.gets_copy and p.access in allowed and not hidden.hides(p.agency, agency_label(p.agency, labels))
-    }
-    return tuple(sorted(names, key=fold))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from earlyhelp_desktop.core.documents.content import Block, Facts, Grid, ProfessionalContent, Section, Text
 from earlyhelp_desktop.core.documents.context import Lookups, PlanParts
 from earlyhelp_desktop.core.documents.plan_content import person_name
-from earlyhelp_desktop.core.documents.policy import Disclosure, agency_label, copies_to
+from earlyhelp_desktop.core.documents.policy import Disclosure, agency_label
 from earlyhelp_desktop.core.documents.words import (
     ACCESS,
     ACTION_PROGRESS,
@@ -45,6 +45,7 @@ class Printing:
     on: dt.date
     by: str
     disclosure: Disclosure
+    copies_to: tuple[str, ...] = ()  # agencies that get a copy, as the family agreed
 
 
 def _yes_no(value: bool | None) -> str:
@@ -86,7 +87,7 @@ def _frame(
         address=address,
         address_note=None if address else (disclosure.address_note or "No address recorded."),
         sections=tuple(sections),
-        copies_to=copies_to(record.sharing, kind, lookups.labels.get("agency", {})),
+        copies_to=tuple(a for a in printing.copies_to if not disclosure.hides(a)),
     )
 
 

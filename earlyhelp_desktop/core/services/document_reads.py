@@ -49,6 +49,7 @@ class PrintedDocument:
     issued_id: str | None = None
     sha256: str | None = None
     prepared_for: str = INTERNAL
+    by_override: bool = False  # shared with ``prepared_for`` under a safeguarding override
 
 
 Deliver = Callable[[PrintedDocument], None]

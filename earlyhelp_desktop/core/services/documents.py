@@ -32,7 +32,6 @@ from earlyhelp_desktop.core.documents.policy import (
     PLAN,
     PROFESSIONAL_KINDS,
     Disclosure,
-    check_recipient,
     disclosure,
 )
 from earlyhelp_desktop.core.documents.professional import render_professional
@@ -43,9 +42,10 @@ from earlyhelp_desktop.core.documents.summaries import (
     closure_content,
     review_content,
 )
-from earlyhelp_desktop.core.errors import CorruptStore, EarlyHelpError, InvalidInput, NotFound
+from earlyhelp_desktop.core.errors import CorruptStore, EarlyHelpError, InvalidInput, NotFound, NotPermitted
 from earlyhelp_desktop.core.ids import new_id
 from earlyhelp_desktop.core.services.base import now
+from earlyhelp_desktop.core.services.consent import SharingDecision, What
 from earlyhelp_desktop.core.services.document_reads import (
     CHANNELS,
     BatchItem,
@@ -110,7 +110,8 @@ class DocumentService(DocumentReads):
         base = lookups or self.lookups(record)
         lookups = self.family_lookups(record, base) if lookups else base
         family = record.family
-        agency = self._recipient(record, PLAN, for_agency, lookups)
+        decision = self._recipient(record, PLAN, for_agency)
+        agency = decision.agency if decision else None
         disclosed = self._disclosure(record, agency or INTERNAL, lookups)
         issued_at = now()
         with self.ws.write() as session:
@@ -152,9 +153,12 @@ class DocumentService(DocumentReads):
                 large_print=large_print,
                 pages=built.pages,
                 for_agency=agency,
+                by_override=bool(decision and decision.by_override),
             )
             document = self._plan_document(record, content, built.pdf, built.pages, issued_id, sha)
-            document = replace(document, prepared_for=agency or INTERNAL)
+            document = replace(
+                document, prepared_for=agency or INTERNAL, by_override=bool(decision and decision.by_override)
+            )
             if deliver is not None:
                 deliver(document)  # a failure here rolls the issue back: no version without its copy
         return document
@@ -279,6 +283,7 @@ class DocumentService(DocumentReads):
                 pages=document.pages,
                 for_agency=None if document.prepared_for == INTERNAL else document.prepared_for,
                 for_person=for_person_id,
+                by_override=document.by_override,
             )
             if deliver is not None:
                 deliver(document)
@@ -341,13 +346,17 @@ class DocumentService(DocumentReads):
         )
         return result
 
-    def _recipient(self, record: FamilyRecord, kind: str, agency: str | None, lookups: Lookups) -> str | None:
+    def _recipient(self, record: FamilyRecord, kind: str, agency: str | None) -> SharingDecision | None:
+        """The family's decision for ``agency`` (as the consent service makes it: must-not-see, a
+        safeguarding override, agreement withdrawn); refused with its reason when it is not allowed."""
         if agency is None or not agency.strip():
             return None
-        labels = lookups.labels.get("agency", {})
-        return check_recipient(
-            record.sharing, " ".join(agency.split()), kind, labels, record.family.display_name
-        )
+        what: What = "plan" if kind == PLAN else "everything"
+        decision = self.ws.services.consent.may_see(record.family.id, " ".join(agency.split()), what)
+        if not decision.allowed:
+            instead = " Print the family plan for them instead." if decision.access == "plan" else ""
+            raise NotPermitted(f"{decision.reason} Nothing was printed.{instead}")
+        return decision
 
     def _disclosure(
         self, record: FamilyRecord, prepared_for: str, lookups: Lookups, person_id: str | None = None
@@ -378,9 +387,11 @@ class DocumentService(DocumentReads):
             raise InvalidInput({"kind": f"Choose a document: {', '.join(PROFESSIONAL_KINDS)}"})
         record = self.ws.services.record.open(family_id, audit=False)
         lookups = self.lookups(record)
-        agency = self._recipient(record, kind, for_agency, lookups)
+        decision = self._recipient(record, kind, for_agency)
+        agency = decision.agency if decision else None
         disclosed = self._disclosure(record, agency or INTERNAL, lookups, for_person_id)
-        printing = Printing(dt.date.today(), self.ws.user.full_name, disclosed)
+        copies = tuple(d.agency for d in self.ws.services.consent.recipients(record.family.id, "everything"))
+        printing = Printing(dt.date.today(), self.ws.user.full_name, disclosed, copies)
         name = record.family.display_name
         episodes = record.episodes  # newest first
         if kind == "assessment":
@@ -426,6 +437,7 @@ class DocumentService(DocumentReads):
             built.pages,
             sha256=hashlib.sha256(built.pdf).hexdigest(),
             prepared_for=agency or INTERNAL,
+            by_override=bool(decision and decision.by_override),
         )
         return document, table, row_id, version
 

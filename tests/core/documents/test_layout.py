@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from earlyhelp_desktop.core.documents.content import (
     Facts,
     Grid,
@@ -20,10 +18,9 @@ from earlyhelp_desktop.core.documents.content import (
 )
 from earlyhelp_desktop.core.documents.fonts import missing_glyphs
 from earlyhelp_desktop.core.documents.plan import render_plan
-from earlyhelp_desktop.core.documents.policy import check_recipient, copies_to, disclosure
+from earlyhelp_desktop.core.documents.policy import disclosure
 from earlyhelp_desktop.core.documents.professional import render_professional
 from earlyhelp_desktop.core.documents.words import jargon_in, long_date
-from earlyhelp_desktop.core.errors import NotPermitted
 from tests.family_builder import NAMES, flat, pdf_text
 
 
@@ -52,29 +49,13 @@ def test_jargon_is_recognised() -> None:
     assert long_date("2025-03-05", weekday=True) == "Wednesday 5 March 2025"
 
 
-def test_recipients_follow_the_sharing_permission() -> None:
-    sharing = [
-        Perm("school", "everything", True),
-        Perm("GP", "plan"),
-        Perm("Police", "everything", True, True),
-    ]
-    labels = {"school": "School"}
-    assert check_recipient(sharing, "SCHOOL", "assessment", labels, "Ó Briain") == "School"
-    assert check_recipient(sharing, "gp", "plan", labels, "Ó Briain") == "GP"
-    with pytest.raises(NotPermitted, match="plan only"):
-        check_recipient(sharing, "gp", "closure", labels, "Ó Briain")
-    with pytest.raises(NotPermitted, match="must not see"):
-        check_recipient(sharing, "police", "plan", labels, "Ó Briain")
-    assert copies_to(sharing, "review", labels) == ("School",)  # Police gets_copy, but must not see
-    # two permissions for one agency (made offline at two venues): the restrictive one wins
-    with pytest.raises(NotPermitted, match="must not see"):
-        check_recipient(
-            [Perm("School", "everything"), Perm("school", "plan", must_not_see=True)],
-            "School",
-            "plan",
-            {},
-            "X",
-        )
+def test_agencies_that_must_not_see_are_recognised_in_any_wording() -> None:
+    sharing = [Perm("police", "nothing", must_not_see=True), Perm("school", "everything")]
+    shown = disclosure(
+        confidential_address=False, household=[], sharing=sharing, labels={"police": "Devon Police"}
+    )
+    assert shown.hides("PC Brown (DEVON POLICE)") and shown.hides("police")
+    assert not shown.hides("School") and not shown.hides("Policeman's Row Surgery")
 
 
 def test_the_address_rule() -> None:

@@ -88,12 +88,15 @@ def test_printing_for_an_agency_follows_what_the_family_agreed(
     docs = workspace.services.documents
     for_school = docs.print_document("assessment", family.family_id, for_agency="school")
     assert for_school.prepared_for == "School" and "Prepared for School" in flat(for_school.pdf)
-    with pytest.raises(NotPermitted, match="GP may see the plan only, not the assessment summary"):
+    with pytest.raises(
+        NotPermitted,
+        match="GP may see the plan only. Nothing was printed. Print the family plan for them instead.",
+    ):
         docs.print_document("assessment", family.family_id, for_agency="GP")
     assert docs.issue_plan(family.family_id, for_agency="GP").number == 1  # the plan is allowed
     with pytest.raises(NotPermitted, match="has not agreed to share anything with Housing"):
         docs.print_document("review", family.family_id, for_agency="Housing")
-    with pytest.raises(NotPermitted, match="has not said what Youth club may see"):
+    with pytest.raises(NotPermitted, match="has not said whether Youth club may see their information"):
         docs.print_document("review", family.family_id, for_agency="Youth club")
     with workspace.read() as session:
         exported = session.scalars(select(AuditEvent).where(AuditEvent.action.in_(["print", "export"]))).all()
@@ -159,3 +162,19 @@ def test_missing_records_are_explained(workspace: Workspace) -> None:
         docs.print_document("assessment", bare)
     with workspace.read() as session:
         assert session.get(Family, bare) is not None
+
+
+def test_a_safeguarding_override_shares_with_its_reason_but_never_with_must_not_see(
+    workspace: Workspace, family: FamilyIds
+) -> None:
+    docs = workspace.services.documents
+    workspace.services.consent.set_safeguarding_override(
+        family.family_id, True, "Concern for Aoife's safety agreed with the front door"
+    )
+    document = docs.print_document("review", family.family_id, for_agency="Housing")
+    assert document.prepared_for == "Housing" and document.by_override
+    with workspace.read() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "print")).one()
+    assert event.detail is not None and event.detail["by_override"] is True
+    with pytest.raises(NotPermitted, match="must not see"):
+        docs.print_document("review", family.family_id, for_agency=HIDDEN_AGENCY)
