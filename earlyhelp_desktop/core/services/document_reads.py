@@ -8,23 +8,25 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from earlyhelp_desktop.core.documents.context import Lookups, PlanParts, StaffCard
 from earlyhelp_desktop.core.documents.policy import INTERNAL
+from earlyhelp_desktop.core.documents.words import parse
 from earlyhelp_desktop.core.errors import InvalidInput, NotFound
 from earlyhelp_desktop.core.services.base import Service
 from earlyhelp_desktop.core.services.record import EpisodeRecord, FamilyRecord
+from earlyhelp_desktop.core.services.reviews import next_review_expression
 from earlyhelp_desktop.core.store.models import (
     CommunityAsset,
     Episode,
+    Family,
     Hub,
     OutcomeMeasure,
     Plan,
     PlanAction,
     PlanOutcome,
     RefItem,
-    Review,
     Staff,
     TafMember,
 )
@@ -98,37 +100,30 @@ class DocumentReads(Service):
     """Reads for printing; the documents service adds the printing itself."""
 
     def reviews_due(self, start: dt.date, end: dt.date) -> list[str]:
-        """Open families whose next review falls from ``start`` to ``end`` (inclusive), soonest first."""
+        """Open families whose next review (as the reviews service reckons it) falls from ``start`` to
+        ``end`` inclusive, soonest first: e.g. the plans to print for every review this week."""
         if end < start:
             raise InvalidInput({"end": "The end date must be the same as or after the start date"})
+        due = next_review_expression().label("due")
+        query = (
+            select(Episode.family_id, due)
+            .join(Family, Family.id == Episode.family_id)
+            .where(
+                Episode.status == "open",
+                Episode.deleted.is_(False),
+                Family.status == "open",
+                Family.deleted.is_(False),
+                Family.merged_into_id.is_(None),
+            )
+        )
         with self.ws.read() as session:
-            episodes = dict(
-                session.execute(
-                    select(Episode.id, Episode.family_id).where(
-                        Episode.status == "open", Episode.deleted.is_(False)
-                    )
-                ).all()
-            )
-            plan_dates: dict[str, dt.date | None] = {}
-            for episode_id, review_on in session.execute(
-                select(Plan.episode_id, Plan.review_on)
-                .where(Plan.deleted.is_(False))
-                .order_by(Plan.created_at)
-            ):
-                plan_dates[episode_id] = review_on
-            review_dates = dict(
-                session.execute(
-                    select(Review.episode_id, func.max(Review.next_review_on))
-                    .where(Review.deleted.is_(False), Review.next_review_on.is_not(None))
-                    .group_by(Review.episode_id)
-                ).all()
-            )
-        due = []
-        for episode_id, family_id in episodes.items():
-            when = review_dates.get(episode_id) or plan_dates.get(episode_id)
-            if when is not None and start <= when <= end:
-                due.append((when, family_id))
-        return [family_id for _, family_id in sorted(due)]
+            rows = session.execute(query).all()
+        found = []
+        for family_id, when in rows:
+            day = parse(when)
+            if day is not None and start <= day <= end:
+                found.append((day, family_id))
+        return [family_id for _, family_id in sorted(found)]
 
     def lookups(self, record: FamilyRecord | None) -> Lookups:
         """Labels, staff and (for a family) its directory entries and own scores."""
