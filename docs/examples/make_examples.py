@@ -19,9 +19,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
+from sqlalchemy import select  # noqa: E402
+
 from earlyhelp_desktop.core.crypto.kdf import KdfParams  # noqa: E402
 from earlyhelp_desktop.core.demo import build_demo  # noqa: E402
 from earlyhelp_desktop.core.services.documents import PrintedDocument  # noqa: E402
+from earlyhelp_desktop.core.store.models import OutcomeMeasure  # noqa: E402
 from earlyhelp_desktop.core.store.store import Store, Workspace  # noqa: E402
 
 # A throwaway store: cheap key derivation is fine here (never in a real store).
@@ -39,6 +42,24 @@ def first_with(ws: Workspace, surname: str, kind: str) -> str:
         if kind == "closure" and any(e.closure for e in record.episodes):
             return summary.id
     raise SystemExit(f"no {surname} family with a {kind} in the demo")
+
+
+def score_again(ws: Workspace, family_id: str) -> None:
+    """The family scores themselves again at a review (a little better in most areas), so the plan
+    shows their previous rating beside the latest."""
+    with ws.read() as session:
+        baseline = (
+            session.scalars(
+                select(OutcomeMeasure.scores).where(
+                    OutcomeMeasure.family_id == family_id, OutcomeMeasure.instrument_code == "family_scale"
+                )
+            ).first()
+            or {}
+        )
+    items = ws.services.outcomes.instrument("family_scale").items
+    scores = {i.code: min(5, int(baseline.get(i.code, 2)) + (1 if n % 3 else 0)) for n, i in enumerate(items)}
+    taken = dt.date.today() - dt.timedelta(days=14)
+    ws.services.outcomes.record(family_id, "family_scale", scores, taken_on=taken, context="review")
 
 
 def save(document: PrintedDocument, name: str) -> None:
@@ -69,11 +90,18 @@ def main() -> None:
             build_demo(ws, families=60, seed=1, today=dt.date.today())
             docs = ws.services.documents
             family = first_with(ws, "Ó Briain", "plan")
+            score_again(ws, family)
             save(docs.issue_plan(family, channel="pdf"), "family-plan")
             save(docs.issue_plan(family, channel="pdf", large_print=True), "family-plan-large-print")
             save(docs.print_document("assessment", family, channel="pdf"), "assessment-summary")
-            save(docs.print_document("review", first_with(ws, "Llŷr", "review"), channel="pdf"), "review-record")
-            save(docs.print_document("closure", first_with(ws, "Nguyễn", "closure"), channel="pdf"), "closure-summary")
+            save(
+                docs.print_document("review", first_with(ws, "Llŷr", "review"), channel="pdf"),
+                "review-record",
+            )
+            save(
+                docs.print_document("closure", first_with(ws, "Nguyễn", "closure"), channel="pdf"),
+                "closure-summary",
+            )
         finally:
             ws.lock()
 

@@ -86,7 +86,7 @@ def build_plan_content(
         want_to_change=plan.want_to_change,
         goals=goals,
         other_steps=other,
-        ratings=_area_ratings(record, lookups),
+        ratings=_area_ratings(record, parts, lookups),
         ratings_scale=lookups.scale_note,
         helpers=_helpers(record, parts, lookups, disclosure),
         activities=_activities(record, lookups, disclosure),
@@ -147,7 +147,7 @@ def _rating(label: str, series: list[tuple[dt.date, int]], scale_max: int) -> Ra
     )
 
 
-def _area_ratings(record: FamilyRecord, lookups: Lookups) -> tuple[Rating, ...]:
+def _area_ratings(record: FamilyRecord, parts: PlanParts, lookups: Lookups) -> tuple[Rating, ...]:
     """The family's own 1-5 scores per area: from the assessment, then any later scorings."""
     series: dict[str, list[tuple[dt.date, int]]] = defaultdict(list)
     current = record.current
@@ -160,6 +160,14 @@ def _area_ratings(record: FamilyRecord, lookups: Lookups) -> tuple[Rating, ...]:
         for code, score in scores.items():
             if isinstance(score, int) and 1 <= score <= FAMILY_SCALE_MAX:
                 series[code].append((taken_on, score))
+    # The areas this plan is about (its goals' needs, the areas assessed with the family) when known;
+    # a family scale covers every area, and twenty bars would bury the ones that matter.
+    relevant = {need for o in parts.outcomes if o.status != "dropped" for need in (o.needs or [])}
+    if assessment is not None:
+        entries = record.domains.get(assessment.id, [])
+        relevant |= {e.domain_code for e in entries if e.family_score is not None}
+    if relevant & set(series):
+        series = {code: points for code, points in series.items() if code in relevant}
     order = list(lookups.labels.get("assessment_domain", {}))
     ratings = []
     for code in sorted(series, key=lambda c: order.index(c) if c in order else len(order)):

@@ -209,3 +209,13 @@ def test_no_plan_yet_and_closed_families_say_what_to_do(workspace: Workspace) ->
     workspace.services.families.update(ids.family_id, status="closed")
     with pytest.raises(NotFound, match="No family"):
         docs.issue_plan("not-a-family")
+
+
+def test_ratings_show_the_areas_the_plan_is_about(workspace: Workspace, family: FamilyIds) -> None:
+    scale = workspace.services.outcomes.instrument("family_scale")
+    scores = {item.code: 3 for item in scale.items}
+    workspace.services.outcomes.record(family.family_id, "family_scale", scores, context="review")
+    text = flat(workspace.services.documents.issue_plan(family.family_id).pdf)
+    assert re.search(r"Income Before 3 out of 5 .* Now 3 out of 5", text)  # today's scoring is the latest
+    assert "Housing" in text and "Education and learning" in text
+    assert "Stimulation" not in text and "Guidance and boundaries" not in text  # scored, but not this plan's
