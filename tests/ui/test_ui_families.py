@@ -10,7 +10,7 @@ from earlyhelp_desktop.core.store.store import Workspace
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.dialogs.new_family import NewFamilyDialog
 from earlyhelp_desktop.ui.screens.families import FamilyListScreen
-from tests.ui.uihelp import add_family, add_person, settle
+from tests.ui.uihelp import add_family, add_person, host, settle
 
 
 def shown_names(screen: FamilyListScreen) -> list[str]:
@@ -100,8 +100,8 @@ def test_enter_on_a_single_result_opens_the_family(
 def test_new_family_is_saved_with_ctrl_s_and_opened(
     qtbot: QtBot, workspace: Workspace, ctx: UiContext
 ) -> None:
-    dialog = NewFamilyDialog(ctx)
-    qtbot.addWidget(dialog)
+    window = host(qtbot)
+    dialog = NewFamilyDialog(ctx, parent=window)
     dialog.show()
     settle(qtbot, ctx.tasks)
     qtbot.keyClicks(dialog.form.fields["name"].input, "Ó Briain")
@@ -117,8 +117,8 @@ def test_new_family_is_saved_with_ctrl_s_and_opened(
 def test_new_family_shows_errors_next_to_fields_and_saves_nothing(
     qtbot: QtBot, workspace: Workspace, ctx: UiContext
 ) -> None:
-    dialog = NewFamilyDialog(ctx)
-    qtbot.addWidget(dialog)
+    window = host(qtbot)
+    dialog = NewFamilyDialog(ctx, parent=window)
     dialog.show()
     qtbot.keyClicks(dialog.form.fields["postcode"].input, "not a postcode")
     dialog.save_button.click()
@@ -134,8 +134,8 @@ def test_new_family_warns_of_a_likely_duplicate_before_saving(
     qtbot: QtBot, workspace: Workspace, ctx: UiContext
 ) -> None:
     existing = add_family(workspace, "Smith", "TQ2 5CD")
-    dialog = NewFamilyDialog(ctx)
-    qtbot.addWidget(dialog)
+    window = host(qtbot)
+    dialog = NewFamilyDialog(ctx, parent=window)
     dialog.show()
     qtbot.keyClicks(dialog.form.fields["name"].input, "smith")
     qtbot.keyClicks(dialog.form.fields["postcode"].input, "TQ2 5CD")
@@ -153,8 +153,8 @@ def test_new_family_warns_of_a_likely_duplicate_before_saving(
 def test_cancel_with_changes_asks_before_discarding(
     qtbot: QtBot, workspace: Workspace, ctx: UiContext
 ) -> None:
-    dialog = NewFamilyDialog(ctx)
-    qtbot.addWidget(dialog)
+    window = host(qtbot)
+    dialog = NewFamilyDialog(ctx, parent=window)
     dialog.show()
     qtbot.keyClicks(dialog.form.fields["name"].input, "Patel")
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)

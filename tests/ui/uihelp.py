@@ -29,3 +29,27 @@ def add_person(
     return ws.services.people.add(
         family_id, PersonInput(given, family, **kwargs), relationship=relationship, is_child=is_child
     ).id
+
+
+def open_dialog(qtbot: QtBot, window: Any, cls: type, tasks: Tasks) -> Any:
+    """The form dialog of that kind that is showing (closed ones are gone)."""
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(cls)), timeout=3000)
+    settle(qtbot, tasks)
+    return [d for d in window.findChildren(cls) if d.isVisible()][-1]
+
+
+def save_dialog(qtbot: QtBot, dialog: Any, tasks: Tasks) -> None:
+    """Presses Save and waits for the dialog to close, failing with its error messages if it does not."""
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.form.summary.isVisible(), timeout=5000)
+    assert not dialog.isVisible(), dialog.form.summary.messages
+    settle(qtbot, tasks)
+
+
+def host(qtbot: QtBot) -> Any:
+    """A window for dialogs to belong to (dialogs delete themselves when closed)."""
+    from PySide6.QtWidgets import QWidget
+
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    return widget

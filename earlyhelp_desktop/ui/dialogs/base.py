@@ -34,6 +34,7 @@ class FormDialog(QDialog):
         self._saving = False
         self.setWindowTitle(heading)
         self.setAccessibleName(heading)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # a closed form holds nothing in memory
         self.resize(720, 640)
         outer = vbox(self, margins=16, spacing=10)
         outer.addWidget(title(heading))
