@@ -40,9 +40,14 @@ def open_dialog(qtbot: QtBot, window: Any, cls: type, tasks: Tasks) -> Any:
 
 def save_dialog(qtbot: QtBot, dialog: Any, tasks: Tasks) -> None:
     """Presses Save and waits for the dialog to close, failing with its error messages if it does not."""
+    import shiboken6
+
+    def closed() -> bool:
+        return not shiboken6.isValid(dialog) or not dialog.isVisible()
+
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: not dialog.isVisible() or dialog.form.summary.isVisible(), timeout=5000)
-    assert not dialog.isVisible(), dialog.form.summary.messages
+    qtbot.waitUntil(lambda: closed() or dialog.form.summary.isVisible(), timeout=5000)
+    assert closed(), dialog.form.summary.messages
     settle(qtbot, tasks)
 
 

@@ -32,6 +32,7 @@ class SignOffQueueWidget(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._done = ""  # what was just done, kept when the list then empties
         layout = vbox(self, spacing=8)
         layout.addWidget(heading("Waiting for sign-off"))
         layout.addWidget(hint("Open the family to read what was submitted before you sign it off."))
@@ -69,7 +70,10 @@ class SignOffQueueWidget(QWidget):
     def _loaded(self, queue: SignOffQueue) -> None:
         self.model.set_rows(queue.all())
         if not queue.total:
-            self.message.set_text("Nothing is waiting for sign-off.")
+            if self._done:
+                self.message.set_text(f"{self._done} Nothing else is waiting for sign-off.", "success")
+            else:
+                self.message.set_text("Nothing is waiting for sign-off.")
 
     def _item(self) -> QueueItem | None:
         item: QueueItem | None = selected_row(self.view, self.model)
@@ -83,12 +87,13 @@ class SignOffQueueWidget(QWidget):
             self.ctx.open_family.emit(item.family_id)
 
     def _run(self, fn: Any, done: str) -> None:
-        self.ctx.mutate(
-            fn,
-            lambda _c: self.message.set_text(done, "success"),
-            lambda e: self.message.set_text(describe(e), "warning"),
-            owner=self,
-        )
+        self._done = ""
+
+        def finished(_changes: Any) -> None:
+            self._done = done
+            self.message.set_text(done, "success")
+
+        self.ctx.mutate(fn, finished, lambda e: self.message.set_text(describe(e), "warning"), owner=self)
 
     def sign_off(self) -> None:
         item = self._item()
