@@ -12,8 +12,6 @@ from earlyhelp_desktop.core.errors import InvalidInput, StoreExists
 from earlyhelp_desktop.core.services.users import ROLES, check_password, check_username
 from earlyhelp_desktop.core.store.store import Store
 
-EXPECTED: tuple[type[Exception], ...] = (UsageError,)
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("init", help="create a new store; you become its first supervisor")
@@ -149,7 +147,8 @@ def check(ctx: Context) -> int:
     if ctx.args.json:
         ctx.json(result)
     else:
-        ctx.say("Store is healthy." if result["ok"] else "Problems: " + "; ".join(result["problems"]))
+        problems: list[str] = list(quick.problems) + list(report.problems if report is not quick else ())
+        ctx.say("Store is healthy." if result["ok"] else "Problems: " + "; ".join(problems))
         ctx.say(f"{result['key_slots']} people can unlock this laptop.")
     return 0 if result["ok"] else 4
 

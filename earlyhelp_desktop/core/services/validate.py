@@ -138,7 +138,7 @@ def upn(value: str | None, errors: Errors, field: str = "upn") -> str | None:
         return None
     cleaned = "".join(value.split()).upper()
     if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", cleaned):
-        errors.add(field, "Enter the 13-character unique pupil number, for example A801200001001")
+        errors.add(field, "Enter the 13-character unique pupil number, for example H801200001001")
         return None
     total = 0
     for position, ch in enumerate(cleaned[1:], start=2):
