@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import WrongState
@@ -93,25 +93,33 @@ def review_progress_id(review_id: str, outcome_id: str) -> str:
 
 def next_reviews(session: Session, episode_ids: Sequence[str]) -> dict[str, dt.date | None]:
     """Each episode's next review: the date set at its latest review, else (before any review) its
-    plan's review date. Two indexed lookups per chunk of episodes, however many there are."""
-    latest: dict[str, tuple[dt.date, dt.datetime, dt.date | None]] = {}
+    plan's review date. SQLite picks the latest review per episode (a window over the episode index),
+    so only one row per episode comes back, however many there are."""
+    reviewed: dict[str, dt.date | None] = {}
     planned: dict[str, dt.date | None] = {}
     for start in range(0, len(episode_ids), CHUNK):
         chunk = list(episode_ids[start : start + CHUNK])
-        for episode_id, held, created, following in session.execute(
-            select(Review.episode_id, Review.held_on, Review.created_at, Review.next_review_on).where(
-                Review.episode_id.in_(chunk), Review.deleted.is_(False)
-            )
+        rank = (
+            func.row_number()
+            .over(partition_by=Review.episode_id, order_by=(Review.held_on.desc(), Review.created_at.desc()))
+            .label("rank")
+        )
+        ranked = (
+            select(Review.episode_id, Review.next_review_on, rank)
+            .where(Review.episode_id.in_(chunk), Review.deleted.is_(False))
+            .subquery()
+        )
+        for episode_id, following in session.execute(
+            select(ranked.c.episode_id, ranked.c.next_review_on).where(ranked.c.rank == 1)
         ).all():
-            if episode_id not in latest or (held, created) > latest[episode_id][:2]:
-                latest[episode_id] = (held, created, following)
+            reviewed[episode_id] = following
         for episode_id, review_on in session.execute(
             select(Plan.episode_id, Plan.review_on)
             .where(Plan.episode_id.in_(chunk), Plan.deleted.is_(False), Plan.status == "active")
             .order_by(Plan.created_at.desc())
         ).all():
             planned[episode_id] = review_on  # the oldest plan is written last and wins
-    return {e: latest[e][2] if e in latest else planned.get(e) for e in episode_ids}
+    return {e: reviewed[e] if e in reviewed else planned.get(e) for e in episode_ids}
 
 
 class ReviewService(Service):
