@@ -13,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import WrongState
@@ -89,6 +90,28 @@ class ReviewDue:
 
 def review_progress_id(review_id: str, outcome_id: str) -> str:
     return derived_id("review_progress", review_id, outcome_id)
+
+
+def next_review_expression() -> ColumnElement[Any]:
+    """The same rule as ``next_reviews`` as SQL correlated to ``Episode``, for queries that compose it
+    (e.g. the plans to print for this week's reviews). Evaluated per row: prefer ``next_reviews`` for
+    long lists."""
+    reviewed = exists().where(Review.episode_id == Episode.id, Review.deleted.is_(False))
+    latest = (
+        select(Review.next_review_on)
+        .where(Review.episode_id == Episode.id, Review.deleted.is_(False))
+        .order_by(Review.held_on.desc(), Review.created_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    planned = (
+        select(Plan.review_on)
+        .where(Plan.episode_id == Episode.id, Plan.deleted.is_(False), Plan.status == "active")
+        .order_by(Plan.created_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return case((reviewed, latest), else_=planned)
 
 
 def next_reviews(session: Session, episode_ids: Sequence[str]) -> dict[str, dt.date | None]:
