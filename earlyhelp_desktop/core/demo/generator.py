@@ -22,6 +22,7 @@ from earlyhelp_desktop.core.store.models import (
     Hub,
     Meta,
     OutboxOp,
+    Plan,
     RefItem,
     Staff,
     Venue,
@@ -30,6 +31,7 @@ from earlyhelp_desktop.core.store.search import reindex_all
 from earlyhelp_desktop.core.store.store import Workspace
 
 CHUNK = 400
+ISSUED_SAMPLE = 60  # plans really issued (rendered) to their families: featured families first
 DEMO_STAFF = (
     ("demo", "Dee Demo", "supervisor"),
     ("worker", "Wren Walker", "family_worker"),
@@ -121,6 +123,7 @@ class Generator:
         self.assets: list[tuple[str, str]] = []  # (id, category)
         self.domains: list[str] = []
         self.previous_child: Person | None = None
+        self.featured_ids: list[str] = []
         self.hub_code = "EH"
 
     def when(self, days_ago_max: int, days_ago_min: int = 0) -> dt.datetime:
@@ -267,7 +270,8 @@ class Generator:
                 )
             )
         children = []
-        for _ in range(rng.choices((0, 1, 2, 3, 4, 5), weights=(8, 27, 32, 19, 9, 5))[0]):
+        wanted = rng.choices((0, 1, 2, 3, 4, 5), weights=(8, 27, 32, 19, 9, 5))[0]
+        for _ in range(min(wanted, 7 - len(adults))):
             female = rng.random() < 0.5
             children.append(
                 self.person(
@@ -457,6 +461,24 @@ class Generator:
         )
 
 
+def issue_plans(ws: Workspace, featured: list[str], limit: int) -> None:
+    """Issues real plans (snapshot, hash, audit) for some families, as if printed at a review."""
+    with ws.read() as session:
+        with_plans = list(
+            session.scalars(
+                select(Plan.family_id)
+                .where(Plan.status == "active", Plan.deleted.is_(False))
+                .order_by(Plan.family_id)
+            )
+        )
+    chosen = [f for f in featured if f in set(with_plans)]
+    chosen += [f for f in with_plans if f not in chosen][: max(0, limit - len(chosen))]
+    for index, family_id in enumerate(chosen):
+        ws.services.documents.issue_plan(family_id)
+        if index % 3 == 0:  # some families have had their plan updated and issued again
+            ws.services.documents.issue_plan(family_id, large_print=index % 2 == 0)
+
+
 def build_demo(
     ws: Workspace,
     *,
@@ -480,12 +502,16 @@ def build_demo(
             featured = already == 0 and index < len(FEATURED)
             fresh = already == 0 and index <= len(FEATURED) + 1
             household = gen.household(index, featured, featured_slot=fresh)
+            if featured:
+                gen.featured_ids.append(household.id)
             household.shared_child = fresh and index == len(FEATURED) + 1
             gen.write_household(household)
         with ws.db.engine.begin() as conn:
             gen.sink.flush(conn)
     with ws.db.engine.begin() as conn:
         reindex_all(conn)
+    issue_plans(ws, gen.featured_ids, limit=max(4, min(ISSUED_SAMPLE, families // 4)))
+    with ws.db.engine.begin() as conn:
         conn.execute(delete(OutboxOp))  # a settled baseline: nothing waits to sync
         current = conn.execute(select(Meta.value).where(Meta.key == "hlc")).scalar() or "0"
         conn.execute(
