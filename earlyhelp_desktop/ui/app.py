@@ -7,8 +7,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from earlyhelp_desktop.core.paths import default_store_dir, resources_dir
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
 
 STARTED = time.time()  # before Qt is imported: the benchmark's "start to unlock window" counts it
 
@@ -24,6 +28,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="lock after this long idle (default 10)",
     )
     parser.add_argument("--report-start", action="store_true", help=argparse.SUPPRESS)  # benchmarks
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)  # checks a build
     return parser.parse_args(argv)
 
 
@@ -57,7 +62,18 @@ def create_application(argv: Sequence[str] = ()) -> object:
     palette.setColor(QPalette.ColorRole.WindowText, QColor("#0b0c0c"))
     app.setPalette(palette)
     app.setStyleSheet(STYLESHEET)
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    """The window and taskbar icon, from resources/icons (also inside the PyInstaller bundle)."""
+    from PySide6.QtGui import QIcon  # noqa: F811 (imported late: Qt loads after the start clock)
+
+    icon = QIcon()
+    for size in (16, 32, 48, 256):
+        icon.addFile(str(resources_dir() / "icons" / f"earlyhelp-{size}.png"))
+    return icon
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -67,6 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from earlyhelp_desktop.ui.shell import Shell
 
     app = create_application()
+    if args.smoke_test:
+        from earlyhelp_desktop.ui.smoke import smoke_test
+
+        return smoke_test(app)
     store_dir = Path(args.store) if args.store else default_store_dir()
     shell = Shell(store_dir, lock_after_ms=int(args.lock_after * 60_000))
     window = shell.start()
