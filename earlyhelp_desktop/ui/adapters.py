@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from earlyhelp_desktop.core.store.store import Store, Workspace
+    from earlyhelp_desktop.core.store.store import Workspace
 
 # -- reference lists ---------------------------------------------------------------------------------
 
@@ -76,6 +76,7 @@ class SyncOutcome:
     conflicts: int = 0
     held: int = 0
     message: str = ""
+    code: str = ""  # why not synced: "auth" means the online session ended (ask for the password)
 
 
 Progress = Callable[[str, int, int], None]
@@ -122,10 +123,17 @@ class SyncEngine:
             conflicts_open=int(s.conflicts_open or 0),
         )
 
-    def run(self, ws: Workspace, progress: Progress, cancelled: Callable[[], bool]) -> SyncOutcome:
+    def run(
+        self,
+        ws: Workspace,
+        progress: Progress,
+        cancelled: Callable[[], bool],
+        password: str | None = None,
+    ) -> SyncOutcome:
+        """One sync. ``password`` lets the engine log in again when the online session has ended."""
         if self._module is None:
             return SyncOutcome("failed", message="This laptop is not set up for sync.")
-        report = self._module.Replicator(ws).run(progress=progress, cancelled=cancelled)
+        report = self._module.Replicator(ws, password=password).run(progress=progress, cancelled=cancelled)
         return SyncOutcome(
             report.status,
             report.pushed,
@@ -133,21 +141,29 @@ class SyncEngine:
             report.conflicts,
             report.held,
             report.message or "",
+            getattr(report, "code", "") or "",
         )
 
-    def enrol(self, directory: Any, server_url: str, code: str, username: str, password: str) -> Workspace:
+    def enrol(
+        self, directory: Any, server_url: str, code: str, username: str, password: str, **options: Any
+    ) -> Workspace:
+        """Enrols this laptop with a one-time code and the person's own login (creates the store)."""
         if self._module is None:
             from earlyhelp_desktop.core.errors import EarlyHelpError
 
             raise EarlyHelpError("This version of the app cannot enrol with a server yet.")
-        ws: Workspace = self._module.enrol(directory, server_url, code, username, password)
+        ws: Workspace = self._module.enrol(directory, server_url, code, username, password, **options)
         return ws
 
-    def can_log_in_online(self) -> bool:
-        return self._module is not None and hasattr(self._module, "online_login")
+    def can_log_in_online(self, directory: Any) -> bool:
+        """An enrolled laptop lets a person log in online (a new colleague, a changed password)."""
+        if self._module is None or not hasattr(self._module, "login_online"):
+            return False
+        device = importlib.import_module("earlyhelp_desktop.core.replication.device")
+        return device.DeviceFile.load(directory) is not None
 
-    def online_login(self, store: Store, username: str, password: str) -> Workspace:
-        ws: Workspace = self._module.online_login(store, username, password)
+    def login_online(self, directory: Any, username: str, password: str, **options: Any) -> Workspace:
+        ws: Workspace = self._module.login_online(directory, None, username, password, **options)
         return ws
 
     def conflicts(self, ws: Workspace) -> list[Any]:

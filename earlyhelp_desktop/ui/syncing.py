@@ -77,6 +77,7 @@ class SyncController(QObject):
     progress = Signal(str, int, int)  # stage words, done, total
     running_changed = Signal(bool)
     finished = Signal(object)  # SyncRun
+    password_needed = Signal()  # the online session ended: sync again with the person's password
 
     def __init__(self, ctx: UiContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +108,7 @@ class SyncController(QObject):
         self.view = view
         self.status_changed.emit(view)
 
-    def start(self) -> None:
+    def start(self, password: str | None = None) -> None:
         if self.running or not self.view.available:
             return
         self.running = True
@@ -126,7 +127,9 @@ class SyncController(QObject):
         def failed(error: BaseException) -> None:
             finished(SyncOutcome("failed", message=describe(error)))
 
-        self.ctx.tasks.sync(lambda: engine.run(ws, report, cancel.is_set), finished, failed, owner=self)
+        self.ctx.tasks.sync(
+            lambda: engine.run(ws, report, cancel.is_set, password), finished, failed, owner=self
+        )
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -148,6 +151,8 @@ class SyncController(QObject):
         self.history.insert(0, run)
         self.running_changed.emit(False)
         self.finished.emit(run)
+        if outcome.code == "auth":
+            self.password_needed.emit()
         if outcome.pulled:
             from earlyhelp_desktop.core.services.base import changes
 

@@ -257,9 +257,15 @@ class FirstRunScreen(QWidget):
             self.enrol_form.show_errors(errors)
             return
         self.enrol_form.clear_errors()
+        kdf = self.fixed_kdf
         self._run(
             lambda: self.sync.enrol(
-                self.store_dir, v["server_url"].strip(), v["code"], v["username"], v["password"]
+                self.store_dir,
+                v["server_url"].strip(),
+                v["code"].strip(),
+                v["username"].strip(),
+                v["password"],
+                fixed_kdf=kdf,
             ),
             "Enrolling this laptop…",
         )

@@ -1,16 +1,19 @@
 """Sync: where this laptop stands with the server, this session's syncs in plain words, and (for
-supervisors) the conflicts to resolve side by side."""
+supervisors) the conflicts to resolve side by side: each value kept, who wrote it and when."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from earlyhelp_desktop.ui.adapters import SyncView
 from earlyhelp_desktop.ui.context import UiContext
+from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
+from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.syncing import SyncController, SyncRun, when
+from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, label, title, vbox
 
 OUTCOME_WORDS = {
@@ -38,30 +41,25 @@ class HistoryModel(RowTableModel[SyncRun]):
     )
 
 
-def _value_text(value: Any) -> str:
-    if value is None:
-        return "(empty)"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return str(value)
+def option_text(conflict: Any, index: int) -> str:
+    options = getattr(conflict, "options", ())
+    if index >= len(options):
+        return ""
+    o = options[index]
+    who = f", {o.written_by}" if o.written_by else ""
+    at = f", {day(o.written_at)}" if o.written_at else ""
+    return f"{o.label}{who}{at}"
 
 
 class ConflictsModel(RowTableModel[Any]):
-    """Conflicts from the sync engine: field, and each kept value side by side."""
+    """Open conflicts (``ConflictView`` from the sync engine), the values side by side."""
 
     COLUMNS = (
-        Column[Any]("Record", lambda c: f"{getattr(c, 'table_name', '')} {getattr(c, 'field', '')}".strip()),
-        Column[Any](
-            "Family", lambda c: getattr(c, "family_label", None) or getattr(c, "family_id", "") or ""
-        ),
-        Column[Any]("Value A", lambda c: _value_text(_values(c)[0][1]) if _values(c) else ""),
-        Column[Any]("Value B", lambda c: _value_text(_values(c)[1][1]) if len(_values(c)) > 1 else ""),
+        Column[Any]("Family", lambda c: c.family_name or ""),
+        Column[Any]("What", lambda c: c.description, lambda c: c.description),
+        Column[Any]("Value A", lambda c: option_text(c, 0)),
+        Column[Any]("Value B", lambda c: option_text(c, 1)),
     )
-
-
-def _values(conflict: Any) -> list[tuple[str, Any]]:
-    values = getattr(conflict, "values", None) or {}
-    return sorted(values.items())
 
 
 class SyncScreen(QWidget):
@@ -78,16 +76,29 @@ class SyncScreen(QWidget):
         layout.addWidget(self.server)
         row = hbox(spacing=10)
         self.sync_button = button("Sync now", name="syncScreenNow")
-        self.sync_button.clicked.connect(controller.start)
+        self.sync_button.clicked.connect(lambda: controller.start())
         row.addWidget(self.sync_button)
         row.addStretch(1)
         layout.addLayout(row)
         self.last = Banner("notice")
         self.last.setObjectName("lastSync")
         layout.addWidget(self.last)
+        self.login = Banner("warning")
+        self.login.setObjectName("syncLogin")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("Your password")
+        self.password.setObjectName("syncPassword")
+        self.password.returnPressed.connect(self.sync_with_password)
+        again = button("Sync", name="syncWithPassword")
+        again.clicked.connect(self.sync_with_password)
+        self.login.buttons.addWidget(self.password)
+        self.login.buttons.addWidget(again)
+        layout.addWidget(self.login)
         layout.addWidget(heading("Syncs since you unlocked"))
         self.history = HistoryModel()
-        self.history_view = self._table(self.history, "syncHistory", "Sync history")
+        self.history_view = table(self.history, "syncHistory", "Sync history", 120)
+        self.history_view.setColumnWidth(1, 330)
         layout.addWidget(self.history_view, 1)
         self.conflicts_heading = heading("Conflicts to resolve")
         layout.addWidget(self.conflicts_heading)
@@ -97,7 +108,8 @@ class SyncScreen(QWidget):
         )
         layout.addWidget(self.conflicts_hint)
         self.conflicts = ConflictsModel()
-        self.conflicts_view = self._table(self.conflicts, "conflicts", "Conflicts to resolve")
+        self.conflicts_view = table(self.conflicts, "conflicts", "Conflicts to resolve", 120)
+        self.conflicts_view.setColumnWidth(1, 330)
         layout.addWidget(self.conflicts_view, 1)
         keep = hbox(spacing=10)
         self.keep_a = button("Keep value A", "secondary", name="keepA")
@@ -120,30 +132,15 @@ class SyncScreen(QWidget):
         controller.status_changed.connect(self._status)
         controller.finished.connect(self._finished)
         controller.running_changed.connect(lambda _r: self._status(controller.view))
+        controller.password_needed.connect(self._ask_password)
         self._status(controller.view)
         self.history.set_rows(controller.history)
         self.load_conflicts()
 
-    @staticmethod
-    def _table(model: Any, name: str, accessible: str) -> QTableView:
-        view = QTableView()
-        view.setObjectName(name)
-        view.setAccessibleName(accessible)
-        view.setModel(model)
-        view.verticalHeader().hide()
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setTabKeyNavigation(False)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.horizontalHeader().setDefaultSectionSize(150)
-        return view
-
     def _status(self, view: SyncView) -> None:
         self.state.setText(self.controller.text())
         if not view.available:
-            self.server.setText(
-                "This version of the app has no sync: everything stays on this laptop, encrypted."
-            )
+            self.server.setText("This version of the app has no sync: everything stays here, encrypted.")
         elif not view.enrolled:
             self.server.setText(
                 "This laptop is not enrolled with a server. Ask your administrator for a code."
@@ -159,7 +156,20 @@ class SyncScreen(QWidget):
         kind = "success" if run.outcome.status == "synced" else "warning"
         message = run_text(run) + (f". {run.outcome.message}" if run.outcome.message else ".")
         self.last.set_text(message, kind)
+        if run.outcome.code != "auth":
+            self.login.set_text("")
         self.load_conflicts()
+
+    def _ask_password(self) -> None:
+        self.login.set_text("Your online session has ended. Enter your password to sync.")
+        self.password.setFocus()
+
+    def sync_with_password(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        if password:
+            self.login.set_text("")
+            self.controller.start(password)
 
     def load_conflicts(self) -> None:
         if not self.ctx.is_supervisor:
@@ -167,22 +177,22 @@ class SyncScreen(QWidget):
         self.ctx.with_ws(self.ctx.sync.conflicts, self.conflicts.set_rows, lambda _e: None, owner=self)
 
     def resolve(self, which: int) -> None:
-        rows = self.conflicts_view.selectionModel().selectedRows()
-        if not rows:
+        conflict = selected_row(self.conflicts_view, self.conflicts)
+        if conflict is None:
             self.last.set_text("Choose a conflict in the list first.", "warning")
             return
-        conflict = self.conflicts.row(rows[0].row())
-        values = _values(conflict)
-        if conflict is None or which >= len(values):
+        options = getattr(conflict, "options", ())
+        if which >= len(options):
             return
-        version = values[which][0]
-        conflict_id = getattr(conflict, "id", getattr(conflict, "conflict_id", ""))
+        conflict_id, keep = conflict.id, options[which].value_id
         self.ctx.with_ws(
-            lambda ws: self.ctx.sync.resolve(ws, conflict_id, version),
+            lambda ws: self.ctx.sync.resolve(ws, conflict_id, keep),
             self._resolved,
+            lambda e: self.last.set_text(describe(e), "warning"),
             owner=self,
         )
 
-    def _resolved(self, _result: object) -> None:
+    def _resolved(self, result: Any) -> None:
+        self.ctx.changed.emit(result)
         self.last.set_text("Conflict resolved. The other value stays in the record's history.", "success")
         self.load_conflicts()

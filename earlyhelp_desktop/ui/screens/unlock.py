@@ -89,6 +89,7 @@ class UnlockScreen(QWidget):
 
         self.pages.addWidget(self._unlock_page())
         self.pages.addWidget(self._reset_page())
+        self.pages.addWidget(self._online_page())
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(250)
@@ -123,6 +124,10 @@ class UnlockScreen(QWidget):
         self.forgot = button("I have forgotten my password", "link", name="forgot")
         self.forgot.clicked.connect(self.show_reset)
         layout.addWidget(self.forgot)
+        self.online = button("New to this laptop? Log in online", "link", name="online")
+        self.online.clicked.connect(self.show_online)
+        self.online.hide()  # only on a laptop enrolled with a sync server
+        layout.addWidget(self.online)
         return page
 
     def _reset_page(self) -> QWidget:
@@ -135,8 +140,10 @@ class UnlockScreen(QWidget):
                 "and it works once, for 72 hours."
             )
         )
-        self.online_hint = hint("")
-        layout.addWidget(self.online_hint)
+        self.online_link = button("Log in online instead", "link", name="onlineFromReset")
+        self.online_link.clicked.connect(self.show_online)
+        self.online_link.hide()
+        layout.addWidget(self.online_link)
         self.reset_form = Form(page, layout)
         self.reset_user: QComboBox = self.reset_form.choice("user", "Your name", [], empty=None)
         self.reset_form.text("code", "Reset code", hint="For example, ABCD-EFGH-JKMN", width_chars=16)
@@ -153,12 +160,65 @@ class UnlockScreen(QWidget):
         layout.addLayout(row)
         return page
 
+    def _online_page(self) -> QWidget:
+        page = QWidget()
+        layout = vbox(page, spacing=12)
+        layout.addWidget(label("Log in online", "heading"))
+        layout.addWidget(
+            hint(
+                "For someone new to this laptop, or whose password changed on the server. This laptop must "
+                "be able to reach the sync server. Your own server login opens the store."
+            )
+        )
+        self.online_form = Form(page, layout)
+        self.online_form.text("username", "Your user name", width_chars=24)
+        self.online_form.text("password", "Your password", password=True)
+        row = hbox(spacing=12)
+        self.online_button = button("Log in online", name="loginOnline")
+        self.online_button.clicked.connect(self.submit_online)
+        back = button("Back", "secondary", name="onlineBack")
+        back.clicked.connect(self.show_unlock)
+        row.addWidget(self.online_button)
+        row.addWidget(back)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return page
+
+    def show_online(self) -> None:
+        self.message.set_text("")
+        self.pages.setCurrentIndex(2)
+        self.online_form.focus_field("username")
+
+    def submit_online(self) -> None:
+        if self._busy:
+            return
+        values = self.online_form.values()
+        errors = {
+            k: m
+            for k, m in (("username", "Enter your user name"), ("password", "Enter your password"))
+            if not values[k].strip()
+        }
+        if errors:
+            self.online_form.show_errors(errors)
+            return
+        self.online_form.clear_errors()
+        self.online_form.set_value("password", "")
+        self._set_busy(True, "")
+        directory, kdf = self.directory, self.fixed_kdf
+
+        def run() -> Any:
+            return self.sync.login_online(
+                directory, values["username"].strip(), values["password"], fixed_kdf=kdf
+            )
+
+        def failed(error: BaseException) -> None:
+            self._set_busy(False, "")
+            self.online_form.show_errors({"": describe(error)})
+
+        self.tasks.sync(run, self._done, failed, owner=self)
+
     def show_reset(self) -> None:
         self.reset_user.setCurrentIndex(self.name_box.currentIndex())
-        if self.sync.can_log_in_online():
-            self.online_hint.setText(
-                "Or, if this laptop can reach the server, log in online with your password."
-            )
         self.pages.setCurrentIndex(1)
         self.reset_form.focus_field("code")
 
@@ -178,6 +238,14 @@ class UnlockScreen(QWidget):
         self.where.setText(f"Store: {self.directory}")
         vault = Vault(self.directory)
         self.tasks.db(vault.users, self._users_loaded, self._users_failed, owner=self)
+        directory = self.directory
+        self.tasks.sync(
+            lambda: self.sync.can_log_in_online(directory), self._online_known, lambda _e: None, owner=self
+        )
+
+    def _online_known(self, online: bool) -> None:
+        self.online.setVisible(online)
+        self.online_link.setVisible(online)
 
     def _users_loaded(self, users: list[SlotUser]) -> None:
         self.users = users
@@ -260,6 +328,7 @@ class UnlockScreen(QWidget):
         self.status.setText(text)
         self.unlock_button.setEnabled(not busy and not self._wait_left)
         self.reset_button.setEnabled(not busy and not self._wait_left)
+        self.online_button.setEnabled(not busy)
 
     # -- reset code ----------------------------------------------------------------------------------
 
