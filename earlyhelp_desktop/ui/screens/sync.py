@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from earlyhelp_desktop.ui.adapters import SyncView
+from earlyhelp_desktop.ui.adapters import SyncView, reference_list
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
@@ -41,25 +41,31 @@ class HistoryModel(RowTableModel[SyncRun]):
     )
 
 
-def option_text(conflict: Any, index: int) -> str:
+def option_text(conflict: Any, index: int, words: dict[str, dict[str, str]] | None = None) -> str:
+    """One value kept in a conflict, in words where a list names it ("3 Multiple or complex")."""
     options = getattr(conflict, "options", ())
     if index >= len(options):
         return ""
     o = options[index]
+    named = (words or {}).get(conflict.field, {}).get(str(o.value))
     who = f", {o.written_by}" if o.written_by else ""
     at = f", {day(o.written_at)}" if o.written_at else ""
-    return f"{o.label}{who}{at}"
+    return f"{f'{o.value} {named}' if named else o.label}{who}{at}"
 
 
 class ConflictsModel(RowTableModel[Any]):
     """Open conflicts (``ConflictView`` from the sync engine), the values side by side."""
 
-    COLUMNS = (
-        Column[Any]("Family", lambda c: c.family_name or ""),
-        Column[Any]("What", lambda c: c.description, lambda c: c.description),
-        Column[Any]("Value A", lambda c: option_text(c, 0)),
-        Column[Any]("Value B", lambda c: option_text(c, 1)),
-    )
+    def __init__(self) -> None:
+        super().__init__(
+            columns=(
+                Column[Any]("Family", lambda c: c.family_name or ""),
+                Column[Any]("What", lambda c: c.description, lambda c: c.description),
+                Column[Any]("Value A", lambda c: option_text(c, 0, self.words)),
+                Column[Any]("Value B", lambda c: option_text(c, 1, self.words)),
+            )
+        )
+        self.words: dict[str, dict[str, str]] = {}
 
 
 class SyncScreen(QWidget):
@@ -174,7 +180,16 @@ class SyncScreen(QWidget):
     def load_conflicts(self) -> None:
         if not self.ctx.is_supervisor:
             return
-        self.ctx.with_ws(self.ctx.sync.conflicts, self.conflicts.set_rows, lambda _e: None, owner=self)
+
+        def read(ws: Any) -> tuple[dict[str, dict[str, str]], list[Any]]:
+            levels = dict(reference_list(ws, "level_of_need"))
+            return {"level_of_need": levels}, self.ctx.sync.conflicts(ws)
+
+        self.ctx.with_ws(read, self._conflicts, lambda _e: None, owner=self)
+
+    def _conflicts(self, result: tuple[dict[str, dict[str, str]], list[Any]]) -> None:
+        self.conflicts.words, rows = result
+        self.conflicts.set_rows(rows)
 
     def resolve(self, which: int) -> None:
         conflict = selected_row(self.conflicts_view, self.conflicts)
