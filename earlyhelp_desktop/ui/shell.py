@@ -157,7 +157,9 @@ class Shell(QObject):
         kept = ctx.drafts_to_keep()
         for form in ctx.open_forms():
             form.close_for_lock()
-        ws, drafts = ctx.ws, self.drafts
+        ws, drafts, tasks = ctx.ws, self.drafts, self.tasks
+        if self.main is not None:
+            self.main.sync.cancel()  # a sync in flight stops at its next safe point, before the lock
         ctx.blockSignals(True)  # nothing may reach screens that are closing
 
         def run() -> None:
@@ -165,6 +167,7 @@ class Shell(QObject):
                 for key, payload in kept.items():
                     drafts.save(ws, key, payload)
             finally:
+                tasks.wait_for_sync()
                 ws.lock()
 
         return run

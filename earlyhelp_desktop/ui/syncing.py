@@ -132,6 +132,8 @@ class SyncController(QObject):
         )
 
     def cancel(self) -> None:
+        if not self.running:
+            return
         self._cancel.set()
         self.progress.emit("Stopping after the current step", 0, 0)
 

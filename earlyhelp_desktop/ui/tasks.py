@@ -116,8 +116,9 @@ class Tasks(QObject):
             first = self._pending == 1
         if first:
             self.busy_changed.emit(True)
-        # Called on the worker thread: the signal queues the job to the GUI thread.
-        future.add_done_callback(lambda _f: self._finished.emit(job))
+        # Called on the worker thread: the signal queues the job to the GUI thread. Never emit on a Tasks
+        # whose Qt object has gone (the app or a test closing while work was still running).
+        future.add_done_callback(lambda _f: self._finished.emit(job) if shiboken6.isValid(self) else None)
         return job
 
     # -- delivering (GUI thread) -------------------------------------------------------------------
@@ -151,12 +152,24 @@ class Tasks(QObject):
     def busy(self) -> bool:
         return self._pending > 0
 
+    def wait_for_sync(self, timeout: float = 60.0) -> None:
+        """Blocks (on a worker) until sync work already running has finished: locking waits for it."""
+        if self._closed:
+            return
+        try:
+            self._sync.submit(lambda: None).result(timeout=timeout)
+        except Exception:  # noqa: BLE001 - a sync that does not stop in time is left to fail on its own
+            log.warning("a sync did not stop within %s s of locking", timeout)
+
     def run_now(self, fn: Callable[[], Any]) -> Any:
         """Runs ``fn`` on the database worker and waits for it (closing the app, benchmarks)."""
         return self._db.submit(fn).result()
 
     def shutdown(self) -> None:
-        """Finishes queued database work (a lock, a last save) and stops both workers."""
+        """Finishes queued database work (a lock, a last save) and stops both workers.
+
+        A sync still running is waited for (it stops at its next safe point once cancelled, see
+        ``SyncController.cancel``); sync work not yet started is dropped."""
         self._closed = True
-        self._sync.shutdown(wait=False, cancel_futures=True)
+        self._sync.shutdown(wait=True, cancel_futures=True)
         self._db.shutdown(wait=True)
