@@ -93,7 +93,8 @@ class DirectoryScreen(QWidget):
         layout.addWidget(self.count)
         self.model = DirectoryModel()
         self.view = table(self.model, "directoryTable", "Directory entries", 300)
-        self.view.setColumnWidth(0, 220)
+        for column, width in enumerate((200, 170, 170, 150, 150, 130)):
+            self.view.setColumnWidth(column, width)
         layout.addWidget(self.view, 1)
         buttons = hbox(spacing=10)
         self.offer_button = button("Offer to someone", name="offerAsset")
