@@ -58,6 +58,7 @@ class NewFamilyDialog(FormDialog):
     # -- the duplicate check comes first -----------------------------------------------------------
 
     def submit(self) -> None:
+        self.form.clear_errors()  # old messages go before the duplicate check answers
         values = self.form.values()
         key = (values["name"].strip().casefold(), values["postcode"].strip().upper())
         if not values["name"].strip() or self._checked_for == key:

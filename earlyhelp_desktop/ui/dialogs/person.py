@@ -185,6 +185,7 @@ class PersonDialog(FormDialog):
 
     def submit(self) -> None:
         """A new person is checked for likely duplicates first; an existing one can join instead."""
+        self.form.clear_errors()
         values = self.form.values()
         if self._checked or not values["given_name"].strip() or not values["family_name"].strip():
             super().submit()

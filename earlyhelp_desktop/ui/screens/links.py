@@ -70,6 +70,8 @@ class LinksScreen(QWidget):
         layout.addWidget(self.count)
         self.model = LinksModel()
         self.view = table(self.model, "linksTable", "Links", 300)
+        for column, width in enumerate((170, 130, 250, 140, 110, 140)):
+            self.view.setColumnWidth(column, width)
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         row = hbox(spacing=10)
