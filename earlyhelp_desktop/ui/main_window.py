@@ -21,7 +21,7 @@ from earlyhelp_desktop.ui.screens.reviews_due import ReviewsDueScreen
 from earlyhelp_desktop.ui.screens.supervision import SupervisionScreen
 from earlyhelp_desktop.ui.screens.sync import SyncScreen
 from earlyhelp_desktop.ui.syncing import SyncController
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, label, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, label, scaled, sized, vbox
 from earlyhelp_desktop.ui.widgets.sync_status import SyncStatus
 
 APP_NAME = "Early Help Desktop"
@@ -50,8 +50,7 @@ class MainWindow(QMainWindow):
         header = QFrame()
         header.setProperty("role", "header")
         header_row = hbox(header, margins=10, spacing=12)
-        app = label(APP_NAME, wrap=False)
-        app.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        app = sized(label(APP_NAME, wrap=False), 1.3)
         header_row.addWidget(app)
         header_row.addStretch(1)
         role = ROLE_LABELS.get(ctx.user.role, ctx.user.role)
@@ -77,7 +76,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         nav = QFrame()
         nav.setProperty("role", "nav")
-        nav.setFixedWidth(200)
+        nav.setFixedWidth(scaled(200))
         nav.setAccessibleName("Main navigation")
         self.nav_layout = vbox(nav, margins=8, spacing=4)
         body.addWidget(nav)

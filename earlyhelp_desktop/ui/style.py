@@ -73,8 +73,8 @@ QTabBar::tab:selected {{ background: #ffffff; border-bottom: none; font-weight: 
 QTabBar::tab:focus {{ background: {FOCUS}; }}
 QTabWidget::pane {{ border: 1px solid {BORDER}; }}
 
-QLabel[role="title"] {{ font-size: 18pt; font-weight: bold; }}
-QLabel[role="heading"] {{ font-size: 13pt; font-weight: bold; }}
+QLabel[role="title"] {{ font-weight: bold; }}
+QLabel[role="heading"] {{ font-weight: bold; }}
 QLabel[role="hint"] {{ color: {SECONDARY}; }}
 QLabel[role="error"] {{ color: {ERROR}; font-weight: bold; }}
 QLabel[role="field"] {{ font-weight: bold; }}

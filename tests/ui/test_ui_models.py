@@ -144,3 +144,20 @@ def test_a_result_for_a_closed_screen_is_dropped(qtbot: QtBot, tasks: Tasks) -> 
 )
 def test_the_status_bar_says_synced_only_when_the_engine_does(view: SyncView, words: str) -> None:
     assert describe_status(view) == words
+
+
+def test_text_at_twice_the_size_grows_titles_and_widths(styled_app: object) -> None:
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from earlyhelp_desktop.ui.widgets.common import heading, scaled, title
+
+    before = QApplication.font()
+    try:
+        QApplication.setFont(QFont("DejaVu Sans", 20))  # a person who needs text twice the size
+        assert title("Families").font().pointSizeF() == 36
+        assert heading("People").font().pointSizeF() == 26
+        assert scaled(200) == 400
+    finally:
+        QApplication.setFont(before)
+    assert scaled(200) == 200

@@ -15,7 +15,7 @@ from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, scaled, title, vbox
 
 
 def _review(row: CaseloadRow) -> str:
@@ -73,7 +73,7 @@ class CaseloadScreen(QWidget):
         self.model = CaseloadModel()
         self.view = table(self.model, "caseloadTable", "My caseload", 300)
         for column, width in enumerate((170, 130, 110, 190, 170, 70)):
-            self.view.setColumnWidth(column, width)
+            self.view.setColumnWidth(column, scaled(width))
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         row = hbox(spacing=10)

@@ -15,7 +15,7 @@ from earlyhelp_desktop.ui.dialogs.simple import F, SimpleDialog, blank
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, label, scaled, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 FIELDS = (
@@ -94,7 +94,7 @@ class DirectoryScreen(QWidget):
         self.model = DirectoryModel()
         self.view = table(self.model, "directoryTable", "Directory entries", 300)
         for column, width in enumerate((200, 170, 170, 150, 150, 130)):
-            self.view.setColumnWidth(column, width)
+            self.view.setColumnWidth(column, scaled(width))
         layout.addWidget(self.view, 1)
         buttons = hbox(spacing=10)
         self.offer_button = button("Offer to someone", name="offerAsset")

@@ -18,7 +18,7 @@ from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.families import FamilyListModel
 from earlyhelp_desktop.ui.screens.family_search import FIRST, FamilySearch
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, scaled, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 STATUSES = [("open", "Open"), ("closed", "Closed")]
@@ -91,7 +91,7 @@ class FamilyListScreen(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for column, width in enumerate((180, 120, 330, 90, 170, 80)):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, scaled(width))
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table, 1)
         self.open_button = button("Open family", "secondary", name="openFamily")

@@ -22,6 +22,7 @@ from earlyhelp_desktop.ui.widgets.common import (
     heading,
     hint,
     label,
+    scaled,
     start_page,
     title,
     vbox,
@@ -86,8 +87,8 @@ class FirstRunScreen(QWidget):
         self.setAccessibleName("Set up this laptop")
         outer = start_page(self)
         column = QWidget()
-        column.setMinimumWidth(520)
-        column.setMaximumWidth(680)
+        column.setMinimumWidth(scaled(520))
+        column.setMaximumWidth(scaled(680))
         layout = vbox(column, spacing=14)
         outer.addWidget(column, 3)
         outer.addStretch(1)

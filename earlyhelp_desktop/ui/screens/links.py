@@ -17,7 +17,7 @@ from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, scaled, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 
@@ -62,7 +62,7 @@ class LinksScreen(QWidget):
             *[(f"status:{code}", f"Every link: {text.lower()}") for code, text in LABELS.items()],
         ]
         self.show_: QComboBox = self.form.choice("show", "Show", shows, empty="Every link")
-        self.show_.setMaximumWidth(480)
+        self.show_.setMaximumWidth(scaled(480))
         layout.addWidget(holder)
         self.message = Banner("notice")
         layout.addWidget(self.message)
@@ -71,7 +71,7 @@ class LinksScreen(QWidget):
         self.model = LinksModel()
         self.view = table(self.model, "linksTable", "Links", 300)
         for column, width in enumerate((170, 130, 250, 140, 110, 140)):
-            self.view.setColumnWidth(column, width)
+            self.view.setColumnWidth(column, scaled(width))
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         row = hbox(spacing=10)

@@ -13,7 +13,7 @@ from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, scaled, title, vbox
 
 WITHIN_DAYS = 14
 
@@ -54,7 +54,7 @@ class ReviewsDueScreen(QWidget):
         layout.addWidget(self.count)
         self.model = ReviewsDueModel()
         self.view = table(self.model, "reviewsDueTable", "Reviews due", 300)
-        self.view.setColumnWidth(1, 170)
+        self.view.setColumnWidth(1, scaled(170))
         self.view.activated.connect(self._open)
         layout.addWidget(self.view, 1)
         row = hbox()

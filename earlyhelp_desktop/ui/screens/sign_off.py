@@ -14,7 +14,7 @@ from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, scaled, vbox
 
 KINDS = {"assessment": "Assessment", "closure": "Closure", "step_up": "Step up", "step_down": "Step down"}
 
@@ -41,7 +41,7 @@ class SignOffQueueWidget(QWidget):
         layout.addWidget(self.message)
         self.model = QueueModel()
         self.view = table(self.model, "signOffTable", "Waiting for sign-off", 180)
-        self.view.setColumnWidth(1, 320)
+        self.view.setColumnWidth(1, scaled(320))
         layout.addWidget(self.view)
         row = hbox(spacing=10)
         self.open_button = button("Open family", "secondary", name="openQueued")

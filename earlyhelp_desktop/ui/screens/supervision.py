@@ -14,7 +14,7 @@ from earlyhelp_desktop.core.services.users import ROLES, StaffSummary, check_pas
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.dialogs.base import FormDialog
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, title, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, scaled, title, vbox
 
 
 class StaffModel(RowTableModel[StaffSummary]):
@@ -96,7 +96,7 @@ class SupervisionScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setTabKeyNavigation(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.horizontalHeader().setDefaultSectionSize(220)
+        self.table.horizontalHeader().setDefaultSectionSize(scaled(220))
         layout.addWidget(self.table, 1)
         row = hbox(spacing=10)
         add = button("Add a colleague", name="addColleague")

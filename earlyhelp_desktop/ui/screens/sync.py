@@ -14,7 +14,17 @@ from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.syncing import SyncController, SyncRun, when
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, label, title, vbox
+from earlyhelp_desktop.ui.widgets.common import (
+    Banner,
+    button,
+    hbox,
+    heading,
+    hint,
+    label,
+    scaled,
+    title,
+    vbox,
+)
 
 OUTCOME_WORDS = {
     "synced": "Synced: everything was sent and received",
@@ -104,7 +114,7 @@ class SyncScreen(QWidget):
         layout.addWidget(heading("Syncs since you unlocked"))
         self.history = HistoryModel()
         self.history_view = table(self.history, "syncHistory", "Sync history", 120)
-        self.history_view.setColumnWidth(1, 330)
+        self.history_view.setColumnWidth(1, scaled(330))
         layout.addWidget(self.history_view, 1)
         self.conflicts_heading = heading("Conflicts to resolve")
         layout.addWidget(self.conflicts_heading)
@@ -115,7 +125,7 @@ class SyncScreen(QWidget):
         layout.addWidget(self.conflicts_hint)
         self.conflicts = ConflictsModel()
         self.conflicts_view = table(self.conflicts, "conflicts", "Conflicts to resolve", 120)
-        self.conflicts_view.setColumnWidth(1, 330)
+        self.conflicts_view.setColumnWidth(1, scaled(330))
         layout.addWidget(self.conflicts_view, 1)
         keep = hbox(spacing=10)
         self.keep_a = button("Keep value A", "secondary", name="keepA")

@@ -27,7 +27,17 @@ from earlyhelp_desktop.core.errors import (
 )
 from earlyhelp_desktop.ui.adapters import SyncEngine
 from earlyhelp_desktop.ui.tasks import Tasks, describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, label, start_page, title, vbox
+from earlyhelp_desktop.ui.widgets.common import (
+    Banner,
+    button,
+    hbox,
+    hint,
+    label,
+    scaled,
+    start_page,
+    title,
+    vbox,
+)
 from earlyhelp_desktop.ui.widgets.form import Form
 
 # The same words as core.services.base.ROLE_LABELS (a test checks): importing the services here would
@@ -73,8 +83,8 @@ class UnlockScreen(QWidget):
 
         outer = start_page(self)
         column = QFrame()
-        column.setMaximumWidth(560)
-        column.setMinimumWidth(420)
+        column.setMaximumWidth(scaled(560))
+        column.setMinimumWidth(scaled(420))
         layout = vbox(column, spacing=14)
         outer.addWidget(column, 2)
         outer.addStretch(1)

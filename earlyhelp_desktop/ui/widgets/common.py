@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -15,6 +16,23 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+BASE_POINTS = 10.0  # the size the layouts were drawn at; bigger text (up to 200% and more) scales them
+
+
+def scaled(pixels: int) -> int:
+    """A width drawn for 10-point text, scaled to the app's text size (people who need text bigger)."""
+    points = QApplication.font().pointSizeF()
+    return round(pixels * max(points, BASE_POINTS) / BASE_POINTS)
+
+
+def sized(widget: QLabel, factor: float) -> QLabel:
+    """Text ``factor`` times the app's size (titles, headings), so they grow with it."""
+    font = widget.font()
+    font.setPointSizeF(QApplication.font().pointSizeF() * factor)
+    font.setBold(True)
+    widget.setFont(font)
+    return widget
 
 
 def button(
@@ -55,13 +73,13 @@ def label(text: str = "", role: str | None = None, *, wrap: bool = True, name: s
 
 
 def title(text: str) -> QLabel:
-    widget = label(text, "title")
+    widget = sized(label(text, "title"), 1.8)
     widget.setAccessibleName(text)
     return widget
 
 
 def heading(text: str) -> QLabel:
-    widget = label(text, "heading")
+    widget = sized(label(text, "heading"), 1.3)
     widget.setAccessibleName(text)
     return widget
 

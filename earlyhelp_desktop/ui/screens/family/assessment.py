@@ -21,7 +21,7 @@ from earlyhelp_desktop.ui.models.record_lists import day, first_line
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import RecordTab, selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, label, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, heading, hint, label, scaled, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 if TYPE_CHECKING:
@@ -145,7 +145,7 @@ class AssessmentTab(RecordTab):
         editor.addWidget(hint("Score each area from 1 (serious concern) to 5 (going well), or 'no issues'."))
         self.domains = DomainsModel()
         self.domains_view = table(self.domains, "domainsTable", "Areas of the assessment", 300)
-        self.domains_view.setColumnWidth(0, 240)
+        self.domains_view.setColumnWidth(0, scaled(240))
         self.domains_view.activated.connect(lambda i: self.score(self.domains.row(i.row())))
         editor.addWidget(self.domains_view)
         self.score_button = button("Score this area", "secondary", name="scoreArea")

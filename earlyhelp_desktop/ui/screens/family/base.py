@@ -14,7 +14,7 @@ from earlyhelp_desktop.core.services.record import FamilyRecord
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.table import RowTableModel
 from earlyhelp_desktop.ui.tasks import describe
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, scaled, vbox
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
@@ -34,7 +34,7 @@ def table(model: RowTableModel[Any], name: str, accessible: str, min_height: int
     header = view.horizontalHeader()
     header.setStretchLastSection(True)
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    header.setDefaultSectionSize(170)
+    header.setDefaultSectionSize(scaled(170))
     view.setMinimumHeight(min_height)
     return view
 

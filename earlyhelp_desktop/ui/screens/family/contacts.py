@@ -13,7 +13,7 @@ from earlyhelp_desktop.ui.dialogs.simple import F, SimpleDialog, blank
 from earlyhelp_desktop.ui.models.record_lists import day, first_line
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import RecordTab, selected_row, table
-from earlyhelp_desktop.ui.widgets.common import button, heading, hint, label
+from earlyhelp_desktop.ui.widgets.common import button, heading, hint, label, scaled
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
@@ -83,8 +83,8 @@ class ContactsTab(RecordTab):
         self.buttons(self.add_button, self.correct_button)
         self.model = TimelineModel()
         self.view = table(self.model, "contactsTable", "Contacts, newest first", 360)
-        self.view.setColumnWidth(0, 150)
-        self.view.setColumnWidth(1, 160)
+        self.view.setColumnWidth(0, scaled(150))
+        self.view.setColumnWidth(1, scaled(160))
         self.body.addWidget(self.view)
         self.more = label("", "hint", name="contactsMore")
         self.body.addWidget(self.more)

@@ -19,7 +19,7 @@ from earlyhelp_desktop.core.services.record import FamilyRecord
 from earlyhelp_desktop.ui.adapters import reference_list
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.people import MembersModel
-from earlyhelp_desktop.ui.widgets.common import button, clear_layout, hbox, heading, hint, label, vbox
+from earlyhelp_desktop.ui.widgets.common import button, clear_layout, hbox, heading, hint, label, scaled, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
 
 if TYPE_CHECKING:
@@ -71,9 +71,9 @@ class OverviewTab(QScrollArea):
         self.people.setMinimumHeight(160)
         for column in (4, 5, 6):
             self.people.hideColumn(column)
-        self.people.setColumnWidth(0, 220)
-        self.people.setColumnWidth(1, 140)
-        self.people.setColumnWidth(2, 60)
+        self.people.setColumnWidth(0, scaled(220))
+        self.people.setColumnWidth(1, scaled(140))
+        self.people.setColumnWidth(2, scaled(60))
         left.addWidget(self.people)
         left.addWidget(heading("Episodes of early help"))
         self.episodes = label("", name="episodes")

@@ -12,7 +12,7 @@ from earlyhelp_desktop.core.services.families import full_name
 from earlyhelp_desktop.core.services.record import FamilyRecord, Member
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.people import MembersModel
-from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, vbox
+from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, scaled, vbox
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
@@ -60,7 +60,7 @@ class PeopleTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         for column, width in enumerate((230, 150, 60, 130, 90, 170)):
-            self.table.setColumnWidth(column, width)
+            self.table.setColumnWidth(column, scaled(width))
         self.table.activated.connect(lambda index: self.edit_row(index))
         layout.addWidget(self.table, 1)
 

@@ -14,7 +14,7 @@ from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.dialogs.simple import F, SimpleDialog, blank
 from earlyhelp_desktop.ui.models.record_lists import ActionsModel, OutcomesModel, TafModel, day
 from earlyhelp_desktop.ui.screens.family.base import RecordTab, selected_row, table
-from earlyhelp_desktop.ui.widgets.common import Banner, button, heading, hint, label
+from earlyhelp_desktop.ui.widgets.common import Banner, button, heading, hint, label, scaled
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
@@ -62,7 +62,7 @@ class PlanTab(RecordTab):
         self.buttons(self.add_outcome, self.edit_outcome, self.drop_outcome)
         self.outcomes = OutcomesModel()
         self.outcomes_view = table(self.outcomes, "outcomesTable", "Outcomes in the family's words", 130)
-        self.outcomes_view.setColumnWidth(0, 420)
+        self.outcomes_view.setColumnWidth(0, scaled(420))
         self.body.addWidget(self.outcomes_view)
 
         self.body.addWidget(heading("Who does what, by when"))
@@ -77,7 +77,7 @@ class PlanTab(RecordTab):
         self.buttons(self.add_action, self.edit_action, self.drop_action)
         self.action_list = ActionsModel()
         self.action_view = table(self.action_list, "actionsTable", "Actions", 130)
-        self.action_view.setColumnWidth(0, 420)
+        self.action_view.setColumnWidth(0, scaled(420))
         self.body.addWidget(self.action_view)
 
         self.body.addWidget(heading("Team around the family"))

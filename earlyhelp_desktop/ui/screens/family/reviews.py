@@ -14,7 +14,7 @@ from earlyhelp_desktop.ui.dialogs.simple import F, SimpleDialog, blank
 from earlyhelp_desktop.ui.models.record_lists import day, first_line
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import RecordTab, selected_row, table
-from earlyhelp_desktop.ui.widgets.common import button, heading, hint
+from earlyhelp_desktop.ui.widgets.common import button, heading, hint, scaled
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
@@ -72,7 +72,7 @@ class ReviewsTab(RecordTab):
         self.body.addWidget(heading("Progress at the chosen review"))
         self.progress = ProgressModel()
         self.progress_view = table(self.progress, "progressTable", "Progress at the chosen review", 150)
-        self.progress_view.setColumnWidth(0, 360)
+        self.progress_view.setColumnWidth(0, scaled(360))
         self.body.addWidget(self.progress_view)
         self.body.addStretch(1)
 
