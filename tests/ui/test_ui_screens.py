@@ -168,3 +168,21 @@ def test_professionals_and_a_corrected_contact(qtbot: QtBot, workspace: Workspac
     qtbot.waitUntil(lambda: contacts.model.rowCount() == 2, timeout=5000)
     notes = sorted(r[5] for r in contacts.model.texts())
     assert notes == ["Corrected: Rang Mum", "Correction: Rang Mum and Dad"]  # the original stays
+
+
+def test_supervision_shows_each_practitioners_caseload(
+    qtbot: QtBot, workspace: Workspace, ctx: UiContext
+) -> None:
+    from earlyhelp_desktop.ui.screens.supervision import SupervisionScreen
+
+    workspace.services.users.add("j.smith", "Jo Smith", "family_worker", "another password")
+    late = with_plan(workspace, "Late", dt.date.today() - dt.timedelta(days=2))
+    workspace.services.families.update(late, lead_worker_id=workspace.services.users.list()[0].user_id)
+    screen = SupervisionScreen(ctx)
+    qtbot.addWidget(screen)
+    settle(qtbot, ctx.tasks)
+    screen.tabs.setCurrentWidget(screen.caseloads)
+    rows = {r[0]: r for r in screen.caseloads.model.texts()}
+    assert rows["Jo Smith"][2:5] == ["1", "1", "1"]  # one family, its review due and overdue
+    assert rows["Sunita Patel"][2] == "0"
+    assert screen.caseloads.status.text() == "1 review overdue across the hub."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QAbstractItemView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTabWidget, QWidget
 
 from earlyhelp_desktop.core.errors import InvalidInput
 from earlyhelp_desktop.core.services import Services
@@ -73,12 +73,21 @@ class SupervisionScreen(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setAccessibleName("Supervision")
-        layout = vbox(self, margins=16, spacing=10)
-        layout.addWidget(title("Supervision"))
+        outer = vbox(self, margins=16, spacing=10)
+        outer.addWidget(title("Supervision"))
+        from earlyhelp_desktop.ui.screens.caseloads import CaseloadsWidget
         from earlyhelp_desktop.ui.screens.sign_off import SignOffQueueWidget
 
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("supervisionTabs")
+        outer.addWidget(self.tabs, 1)
         self.queue = SignOffQueueWidget(ctx)
-        layout.addWidget(self.queue, 1)
+        self.caseloads = CaseloadsWidget(ctx)
+        staff = QWidget()
+        layout = vbox(staff, margins=10, spacing=10)
+        self.tabs.addTab(self.queue, "&Waiting for sign-off")
+        self.tabs.addTab(self.caseloads, "&Caseloads")
+        self.tabs.addTab(staff, "&Staff on this laptop")
         layout.addWidget(heading("Staff on this laptop"))
         layout.addWidget(
             hint("Each person unlocks with their own password. Nobody can lock a colleague out.")
