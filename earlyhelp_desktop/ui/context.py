@@ -90,6 +90,18 @@ class UiContext(QObject):
         services = self.ws.services
         return self.tasks.db(lambda: fn(services), on_done, on_error, owner=owner)
 
+    def call_slow(
+        self,
+        fn: Callable[[Services], Any],
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Failed | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> Job:
+        """A slow read nobody waits on (counts): on the second worker, so typing never waits for it."""
+        services = self.ws.services
+        return self.tasks.slow(lambda: fn(services), on_done, on_error, owner=owner)
+
     def with_ws(
         self,
         fn: Callable[[Workspace], Any],

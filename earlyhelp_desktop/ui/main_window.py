@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
 
     def refresh_counts(self) -> None:
         """Counts beside the navigation, so what is due is always in sight."""
-        self.ctx.call(lambda s: s.caseload.counts(), self._counts, lambda _e: None, owner=self)
+        self.ctx.call_slow(lambda s: s.caseload.counts(), self._counts, lambda _e: None, owner=self)
 
     def _counts(self, counts: Any) -> None:
         shown = {

@@ -1,5 +1,8 @@
 """Background work: one single-worker executor owns the database; sync runs in its own worker.
 
+The sync worker also takes the few slow, non-interactive reads (the counts beside the navigation,
+which take a second on a cold 20,000-family hub), so they never hold up a keystroke's search.
+
 Screens never call a service on the GUI thread. They hand a function to ``Tasks.db`` (or ``Tasks.sync``)
 and receive its result, or its error, back on the GUI thread through a Qt signal, so no widget is ever
 touched from a worker. A result whose owner widget has gone (the screen was closed) is dropped.
@@ -95,6 +98,17 @@ class Tasks(QObject):
         owner: QObject | None = None,
     ) -> Job:
         """Runs ``fn`` on the sync worker, so a slow network never holds up the database worker."""
+        return self._submit(self._sync, fn, on_done, on_error, owner)
+
+    def slow(
+        self,
+        fn: Callable[[], Any],
+        on_done: Done | None = None,
+        on_error: Failed | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> Job:
+        """Runs a slow read that no one is waiting for (counts) on the second worker, beside sync."""
         return self._submit(self._sync, fn, on_done, on_error, owner)
 
     def _submit(

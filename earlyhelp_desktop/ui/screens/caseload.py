@@ -3,8 +3,6 @@ and the counts that matter today (reviews due, referrals unanswered, follow-ups,
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QWidget
 
@@ -86,17 +84,17 @@ class CaseloadScreen(QWidget):
         self.load()
 
     def load(self) -> None:
-        def read(s: Any) -> tuple[list[CaseloadRow], Counts]:
-            return s.caseload.mine(), s.caseload.counts()
+        failed = lambda e: self.counts.setText(describe(e))  # noqa: E731
+        self.ctx.call(lambda s: s.caseload.mine(), self._loaded, failed, owner=self)
+        self.ctx.call_slow(lambda s: s.caseload.counts(), self._counted, failed, owner=self)
 
-        self.ctx.call(read, self._loaded, lambda e: self.counts.setText(describe(e)), owner=self)
-
-    def _loaded(self, result: tuple[list[CaseloadRow], Counts]) -> None:
-        rows, counts = result
+    def _loaded(self, rows: list[CaseloadRow]) -> None:
         self.model.set_rows(rows)
-        self.counts.setText(counts_text(counts, self.ctx.is_supervisor))
         if rows and not self.view.selectionModel().hasSelection():
             self.view.selectRow(0)
+
+    def _counted(self, counts: Counts) -> None:
+        self.counts.setText(counts_text(counts, self.ctx.is_supervisor))
 
     def _open(self, index: QModelIndex | None) -> None:
         row = self.model.row(index.row()) if index is not None else selected_row(self.view, self.model)

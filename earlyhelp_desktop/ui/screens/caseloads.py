@@ -63,7 +63,7 @@ class CaseloadsWidget(QWidget):
                 if person.role in CASEWORKERS
             ]
 
-        self.ctx.call(read, self._loaded, lambda e: self.status.setText(describe(e)), owner=self)
+        self.ctx.call_slow(read, self._loaded, lambda e: self.status.setText(describe(e)), owner=self)
 
     def _loaded(self, rows: list[WorkerLoad]) -> None:
         rows.sort(key=lambda w: (-w.counts.reviews_overdue, -w.counts.caseload, w.name))
