@@ -12,6 +12,7 @@ Model: Anki's ``aqt/taskman.py`` and ``QueryOp(...).success(...)``.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
@@ -63,13 +64,15 @@ class Tasks(QObject):
 
     failed = Signal(str)
     busy_changed = Signal(bool)
-    _finished = Signal(object)
+    _finished = Signal(int)  # a job number: the job itself stays in ``_jobs``, never passes through Qt
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earlyhelp-db")
         self._sync = ThreadPoolExecutor(max_workers=1, thread_name_prefix="earlyhelp-sync")
         self._pending = 0
+        self._jobs: dict[int, Job] = {}
+        self._numbers = itertools.count(1)
         self._lock = threading.Lock()
         self._closed = False
         # Always queued: a job that is already done when its callback is added would otherwise be
@@ -123,22 +126,28 @@ class Tasks(QObject):
             dropped: Future[Any] = Future()
             dropped.cancel()
             return Job(dropped, on_done, on_error, owner, cancelled=True)
-        future = pool.submit(fn)
-        job = Job(future, on_done, on_error, owner)
+        number = next(self._numbers)
         with self._lock:
             self._pending += 1
             first = self._pending == 1
+            future = pool.submit(fn)
+            job = Job(future, on_done, on_error, owner)
+            self._jobs[number] = job
         if first:
             self.busy_changed.emit(True)
-        # Called on the worker thread: the signal queues the job to the GUI thread. Never emit on a Tasks
-        # whose Qt object has gone (the app or a test closing while work was still running).
-        future.add_done_callback(lambda _f: self._finished.emit(job) if shiboken6.isValid(self) else None)
+        # Called on the worker thread: the signal queues the job's number to the GUI thread. Only a plain
+        # int crosses threads (Python objects in queued signals are where PySide's reference counting has
+        # slipped), and never on a Tasks whose Qt object has gone (the app closing with work running).
+        future.add_done_callback(lambda _f: self._finished.emit(number) if shiboken6.isValid(self) else None)
         return job
 
     # -- delivering (GUI thread) -------------------------------------------------------------------
 
-    def _deliver(self, job: Job) -> None:
+    def _deliver(self, number: int) -> None:
         with self._lock:
+            job = self._jobs.pop(number, None)
+            if job is None:
+                return
             self._pending -= 1
             idle = self._pending == 0
         try:

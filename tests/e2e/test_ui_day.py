@@ -78,6 +78,8 @@ def test_a_day_in_the_app_reaches_a_second_laptop(
     qtbot.waitUntil(lambda: record.name.text() == "Wiśniewski family", timeout=5000)
     family_id = record.family_id
     assert family_id is not None
+    record.tabs.setCurrentWidget(record.people)
+    settle(qtbot, tasks)
     for given, relationship, born in (
         ("Katarzyna", "mother", dt.date(1987, 6, 1)),
         ("Ola", "daughter", dt.date(2016, 2, 3)),
@@ -99,6 +101,7 @@ def test_a_day_in_the_app_reaches_a_second_laptop(
 
     # Agreement.
     record.tabs.setCurrentWidget(record.agreement)
+    settle(qtbot, tasks)
     record.agreement.agree_button.click()
     agree = open_dialog(qtbot, main, SimpleDialog, tasks)
     agree.form.set_values({"person_id": mum, "agreed": "yes", "method": "written"}, clean=False)
@@ -107,6 +110,7 @@ def test_a_day_in_the_app_reaches_a_second_laptop(
     # The assessment, written and submitted for sign-off.
     tab = record.assessment
     record.tabs.setCurrentWidget(tab)
+    settle(qtbot, tasks)
     tab.start_button.click()
     start = open_dialog(qtbot, main, SimpleDialog, tasks)
     start.form.set_value("reason", "Health visitor asked for help with sleep and money")
@@ -146,6 +150,7 @@ def test_a_day_in_the_app_reaches_a_second_laptop(
 
     # The plan and a contact.
     record.tabs.setCurrentWidget(record.plan)
+    settle(qtbot, tasks)
     record.plan.write_button.click()
     plan = open_dialog(qtbot, main, SimpleDialog, tasks)
     plan.form.set_values(
@@ -158,6 +163,7 @@ def test_a_day_in_the_app_reaches_a_second_laptop(
     outcome.form.set_values({"text": "We sleep through the night", "categories": ["health"]}, clean=False)
     save_dialog(qtbot, outcome, tasks)
     record.tabs.setCurrentWidget(record.contacts)
+    settle(qtbot, tasks)
     record.contacts.add_button.click()
     contact = open_dialog(qtbot, main, SimpleDialog, tasks)
     contact.form.set_values({"kind": "visit", "note": "First home visit"}, clean=False)

@@ -61,6 +61,7 @@ def test_agreement_and_sharing(qtbot: QtBot, workspace: Workspace, ctx: UiContex
     screen = open_record(qtbot, ctx, family_id)
     tab = screen.agreement
     screen.tabs.setCurrentWidget(tab)
+    settle(qtbot, ctx.tasks)
     assert [row[1] for row in tab.lines.texts()] == ["Not recorded yet"]  # the son is too young to agree
     tab.agree_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
@@ -93,6 +94,7 @@ def test_an_assessment_from_start_to_sign_off(qtbot: QtBot, workspace: Workspace
     screen = open_record(qtbot, ctx, family_id)
     tab = screen.assessment
     screen.tabs.setCurrentWidget(tab)
+    settle(qtbot, ctx.tasks)
     assert tab.status.text() == "No assessment yet in this episode."
     tab.start_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
@@ -186,6 +188,7 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
     screen = open_record(qtbot, ctx, family_id)
     plan = screen.plan
     screen.tabs.setCurrentWidget(plan)
+    settle(qtbot, ctx.tasks)
     review_on = dt.date.today() + dt.timedelta(days=42)
     plan.write_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
@@ -208,6 +211,7 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
 
     contacts = screen.contacts
     screen.tabs.setCurrentWidget(contacts)
+    settle(qtbot, ctx.tasks)
     contacts.add_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
     dialog.form.set_values(
@@ -225,6 +229,7 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
 
     reviews = screen.reviews
     screen.tabs.setCurrentWidget(reviews)
+    settle(qtbot, ctx.tasks)
     reviews.add_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
     dialog.form.set_values(
@@ -244,6 +249,7 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
 
     steps = screen.steps
     screen.tabs.setCurrentWidget(steps)
+    settle(qtbot, ctx.tasks)
     steps.close_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
     dialog.form.set_values(

@@ -93,6 +93,7 @@ def test_adding_a_person_with_validation_next_to_each_field(
     family_id = add_family(workspace, "Patel", "TQ2 5CD")
     screen = open_record(qtbot, ctx, family_id)
     screen.tabs.setCurrentWidget(screen.people)
+    settle(qtbot, ctx.tasks)
     screen.people.add_button.click()
     dialog = screen.window().findChild(PersonDialog)
     assert dialog is not None
@@ -164,6 +165,7 @@ def test_an_unborn_baby_has_a_due_date(qtbot: QtBot, workspace: Workspace, ctx: 
     settle(qtbot, ctx.tasks)
     [member] = workspace.services.record.open(family_id, audit=False).members
     assert (member.person.due_date, member.person.date_of_birth) == (due, None)
+    screen.tabs.setCurrentWidget(screen.people)
     qtbot.waitUntil(lambda: screen.people.model.rowCount() == 1)
     assert screen.people.model.texts()[0][1].startswith("Due ")
 
@@ -204,6 +206,7 @@ def test_removing_someone_from_the_household_asks_first(
     add_person(workspace, family_id, "Dai", "Evans", "father")
     screen = open_record(qtbot, ctx, family_id)
     people = screen.people
+    screen.tabs.setCurrentWidget(people)
     people.table.selectRow(0)
     people.remove_button.click()
     assert "Remove Dai Evans from this household?" in people.confirm.text()
@@ -222,6 +225,7 @@ def test_changing_a_person_keeps_what_was_not_touched(
     family_id = add_family(workspace, "Lewis")
     add_person(workspace, family_id, "Mair", "Lewis", "mother", date_of_birth="5 5 1985", school=None)
     screen = open_record(qtbot, ctx, family_id)
+    screen.tabs.setCurrentWidget(screen.people)
     member = screen.people.model.row(0)
     assert member is not None
     dialog = PersonDialog(ctx, family_id, "Lewis", member, parent=screen)

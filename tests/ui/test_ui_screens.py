@@ -150,6 +150,7 @@ def test_professionals_and_a_corrected_contact(qtbot: QtBot, workspace: Workspac
         screen.load(family_id)
     settle(qtbot, ctx.tasks)
     tab = screen.professionals
+    screen.tabs.setCurrentWidget(tab)
     tab.add_button.click()
     dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
     dialog.form.set_values({"agency": "gp", "name": "Dr Rhys Owen", "phone": "01803 000000"}, clean=False)
@@ -158,6 +159,7 @@ def test_professionals_and_a_corrected_contact(qtbot: QtBot, workspace: Workspac
     assert tab.model.texts()[0][:2] == ["GP", "Dr Rhys Owen"]
 
     contacts = screen.contacts
+    screen.tabs.setCurrentWidget(contacts)
     qtbot.waitUntil(lambda: contacts.model.rowCount() == 1, timeout=5000)
     contacts.view.selectRow(0)
     contacts.correct_button.click()

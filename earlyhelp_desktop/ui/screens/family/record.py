@@ -92,8 +92,10 @@ class FamilyScreen(QWidget):
             ("&Contacts", self.contacts),
             ("S&tep up, down or close", self.steps),
         ]
+        self._stale: set[int] = set()
         for text, tab in self._tabs:
             self.tabs.addTab(cast(QWidget, tab), text)
+        self.tabs.currentChanged.connect(lambda _i: self._show_current())
         ctx.changed.connect(self._changed)
         ctx.with_ws(self._read_labels, self._labels_loaded, lambda _e: None, owner=self)
 
@@ -102,8 +104,8 @@ class FamilyScreen(QWidget):
         self.tabs.addTab(tab, text)
         if hasattr(tab, "show_record"):
             self._tabs.append((text, cast(RecordTab, tab)))
-            if self.record is not None:
-                tab.show_record(self.record)
+            self._stale.add(id(tab))
+            self._show_current()
 
     @staticmethod
     def _read_labels(ws: object) -> dict[str, dict[str, str]]:
@@ -179,8 +181,16 @@ class FamilyScreen(QWidget):
         if f.confidential_address:
             self.flags_row.addWidget(label("Confidential address", "flag", wrap=False))
         self.flags_row.addStretch(1)
-        for _text, tab in self._tabs:
-            tab.show_record(record)
+        # Only the tab on screen reads more than the record; the others catch up when they are shown.
+        self._stale = {id(tab) for _text, tab in self._tabs}
+        self._show_current()
+
+    def _show_current(self) -> None:
+        current = self.tabs.currentWidget()
+        if self.record is None or current is None or id(current) not in self._stale:
+            return
+        self._stale.discard(id(current))
+        cast(RecordTab, current).show_record(self.record)
 
     def _changed(self, changes: Changes) -> None:
         if self.family_id and (self.family_id in changes.families or not changes.families):
