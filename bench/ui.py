@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 
 from earlyhelp_desktop.core.demo import build_demo  # noqa: E402
@@ -206,7 +206,7 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def open_families(main: MainWindow, count: int) -> tuple[list[float], float]:
+def open_families(main: MainWindow, count: int, every_tab: bool) -> tuple[list[float], float]:
     ids = main.ctx.tasks.run_now(lambda: main.ctx.ws.services.families.find_ids(FamilyFilter()))
     chosen = random.Random(7).sample(ids, count)
     timings = []
@@ -216,9 +216,11 @@ def open_families(main: MainWindow, count: int) -> tuple[list[float], float]:
         record = main.screen_for("family")
         assert isinstance(record, FamilyScreen)
         wait_for(lambda r=record, fid=family_id: r.record is not None and r.record.family.id == fid)
-        for index in range(record.tabs.count()):  # every tab painted, as a worker would look
-            record.tabs.setCurrentIndex(index)
-            QCoreApplication.processEvents()
+        record.tabs.setCurrentIndex(0)
+        if every_tab:  # every tab read and painted, as a worker going through the whole record would
+            for index in range(1, record.tabs.count()):
+                record.tabs.setCurrentIndex(index)
+                wait_for(lambda: not main.ctx.tasks.busy)
         timings.append((time.perf_counter() - started) * 1000)
     return timings, rss_mb()
 
@@ -245,7 +247,8 @@ def main() -> None:
             wait_for(lambda: isinstance(shell.window, UnlockScreen) and not shell.tasks.busy)
     assert main_window is not None
     keys = keystrokes(main_window, random.Random(1), args.words)
-    opens, memory = open_families(main_window, 50)
+    opens, memory = open_families(main_window, 50, every_tab=False)
+    full, memory_full = open_families(main_window, 50, every_tab=True)
 
     print(f"families in the store:        {args.families:,}")
     print(
@@ -260,8 +263,9 @@ def main() -> None:
         f"keystroke to filtered list:   {p95(keys):.1f} ms p95, {statistics.median(keys):.1f} ms median over "
         f"{len(keys)} key presses (target <= 50 ms)"
     )
-    print(f"open a family, every tab:     {p95(opens):.0f} ms p95 over {len(opens)} families")
+    print(f"open a family:                {p95(opens):.0f} ms p95 over {len(opens)} families")
     print(f"memory after 50 families:     {memory:.0f} MB resident (target <= 300 MB)")
+    print(f"open a family, every tab:     {p95(full):.0f} ms p95; memory then {memory_full:.0f} MB resident")
     shell.shutdown()
     QTimer.singleShot(0, app.quit)  # type: ignore[attr-defined]
 

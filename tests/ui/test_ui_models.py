@@ -161,3 +161,27 @@ def test_text_at_twice_the_size_grows_titles_and_widths(styled_app: object) -> N
     finally:
         QApplication.setFont(before)
     assert scaled(200) == 200
+
+
+def test_one_letter_answers_are_made_once_and_the_worker_then_rests(
+    qtbot: QtBot, workspace: Workspace, tasks: Tasks
+) -> None:
+    from earlyhelp_desktop.ui.adapters import Drafts, SyncEngine
+    from earlyhelp_desktop.ui.context import UiContext
+    from earlyhelp_desktop.ui.screens import family_search
+    from earlyhelp_desktop.ui.screens.family_search import FamilySearch
+
+    add_family(workspace, "Abbot")
+    ctx = UiContext(workspace, tasks, Drafts(), SyncEngine())
+    search = FamilySearch(ctx)
+    family_search.KEEP = 8  # fewer answers kept than letters: the prefetch must still come to rest
+    try:
+        search.ask(FamilyFilter())
+        qtbot.waitUntil(
+            lambda: search._letters_for is not None and not search._letters and not tasks.busy, timeout=20000
+        )
+        assert len(search._answers) == family_search.KEEP
+        qtbot.wait(2 * family_search.PREFETCH_AFTER_MS)
+        assert not tasks.busy, [j.on_done for j in tasks._jobs.values()]
+    finally:
+        family_search.KEEP = 64

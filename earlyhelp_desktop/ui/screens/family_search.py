@@ -43,6 +43,7 @@ class FamilySearch(QObject):
         self._pending: FamilyFilter | None = None
         self._answers: OrderedDict[FamilyFilter, Answer] = OrderedDict()
         self._letters: list[str] = []
+        self._letters_for: FamilyFilter | None = None  # the filters the one-letter answers were made for
         self._count = self._timer(COUNT_AFTER_MS, self._count_all)
         self._prefetch = self._timer(PREFETCH_AFTER_MS, self._prefetch_next)
         ctx.changed.connect(lambda _changes: self.forget())
@@ -73,6 +74,7 @@ class FamilySearch(QObject):
         """Something changed: remembered answers may be wrong now."""
         self._answers.clear()
         self._letters = []
+        self._letters_for = None
 
     def _run(self, flt: FamilyFilter) -> None:
         self._running = True
@@ -93,7 +95,7 @@ class FamilySearch(QObject):
         elif flt == self.latest:
             self._show(flt, answer)
         else:
-            self._prefetch.start()
+            self._prefetch_next()  # a one-letter answer made in advance: on to the next letter
 
     def _remember(self, flt: FamilyFilter, answer: Answer) -> None:
         self._answers[flt] = answer
@@ -133,7 +135,8 @@ class FamilySearch(QObject):
         if self._running or self._pending is not None or self.current is None:
             return
         base = replace(self.current, text="")
-        if not self._letters:
+        if base != self._letters_for:  # once per set of filters: never round and round the cache
+            self._letters_for = base
             self._letters = list(string.ascii_lowercase)
         while self._letters:
             flt = replace(base, text=self._letters.pop(0))
