@@ -39,7 +39,7 @@ def _since(line: AgreementLine) -> str:
 class AgreementLinesModel(RowTableModel[AgreementLine]):
     COLUMNS = (
         Column[AgreementLine]("Person", lambda line: line.full_name + (" (child)" if line.is_child else "")),
-        Column[AgreementLine]("Agreement to early help", lambda line: STATES[line.state]),
+        Column[AgreementLine]("Agreement", lambda line: STATES[line.state]),
         Column[AgreementLine]("Since", _since),
         Column[AgreementLine](
             "How",
