@@ -98,6 +98,7 @@ def demo(ctx: Context) -> int:
         raise InvalidInput({"families": "Choose between 0 and 200,000 families"})
     store = ctx.store()
     started = time.perf_counter()
+    password: str | None = None  # set when the store is new: colleagues 'worker' and 'connector' get it too
     if store.exists():
         ws = store.unlock("demo", ctx.password("demo"))
         if not ws.demo:
@@ -117,12 +118,12 @@ def demo(ctx: Context) -> int:
             fixed_kdf=ctx.fixed_kdf,
         )
     try:
-        summary = build_demo(ws, families=args.families, seed=args.seed)
+        summary = build_demo(ws, families=args.families, seed=args.seed, password=password)
     finally:
         ws.lock()
     ctx.stderr.write(
         f"Demo store ready in {ctx.store_dir}: {summary} in {time.perf_counter() - started:.1f} s. "
-        "Log in as 'demo'.\n"
+        "Log in as 'demo' (supervisor), 'worker' or 'connector'.\n"
     )
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Callable
 from typing import NewType
 
 FamilyId = NewType("FamilyId", str)
@@ -58,12 +59,13 @@ def _check_char(body: str) -> str:
     return _ALPHABET[total % 32]
 
 
-def family_reference(code: str) -> str:
+def family_reference(code: str, choice: Callable[[str], str] = secrets.choice) -> str:
     """A reference unique without coordination: hub code, 7 random characters and a check character.
 
     32**7 (3.4e10) codes per hub: two laptops creating families offline will not collide in practice.
+    ``choice`` is injectable so the demo generator can be deterministic.
     """
-    body = "".join(secrets.choice(_ALPHABET) for _ in range(7))
+    body = "".join(choice(_ALPHABET) for _ in range(7))
     full = body + _check_char(body)
     return f"{code}-{full[:4]}-{full[4:]}"
 

@@ -85,6 +85,9 @@ class FamilyFilter:
 
 
 def full_name(person: Person) -> str:
+    """The name as the person writes it: family name first where that is their custom."""
+    if person.family_name_first:
+        return f"{person.family_name} {person.given_name}".strip()
     return f"{person.given_name} {person.family_name}".strip()
 
 

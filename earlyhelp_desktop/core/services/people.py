@@ -45,6 +45,7 @@ class PersonInput:
     given_name: str
     family_name: str
     preferred_name: str | None = None
+    family_name_first: bool = False
     date_of_birth: str | dt.date | None = None
     due_date: str | dt.date | None = None
     gender: str | None = None
@@ -77,7 +78,7 @@ def clean_person(data: PersonInput | dict[str, Any], errors: v.Errors) -> dict[s
             out[key] = v.nhs_number(value, errors)
         elif key == "upn":
             out[key] = v.upn(value, errors)
-        elif key in ("interpreter_needed", "must_not_know_whereabouts"):
+        elif key in ("interpreter_needed", "must_not_know_whereabouts", "family_name_first"):
             out[key] = bool(value)
         elif key in ("communication_needs", "disability"):
             out[key] = v.long_text(value, key, key.replace("_", " "), errors, max_length=2000)

@@ -9,17 +9,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlcipher3
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.script.revision import ResolutionError
+from alembic.util import CommandError
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 
 from earlyhelp_desktop.core.errors import CorruptStore, NewerSchema
 from earlyhelp_desktop.core.fileio import private_dir
 from earlyhelp_desktop.core.store.capture import CAPTURE, CaptureContext, StoreSession
-from earlyhelp_desktop.core.store.engine import make_engine, pragma, set_wal
+from earlyhelp_desktop.core.store.engine import connector, make_engine, pragma, set_wal
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DB_FILE = "store.db"
@@ -54,14 +57,15 @@ class Database:
 
     def __init__(self, path: Path, key: bytes | None) -> None:
         self.path = path
-        self.engine: Engine = make_engine(path, key)
+        self.connect = connector(path, key)
+        self.engine: Engine = make_engine(self.connect)
         self._writer = self.engine.execution_options(sqlite_immediate=True)
 
     def verify_key(self) -> None:
         """Raises WrongKey unless the key decrypts the file (reads page 1: fast)."""
         try:
-            pragma(self.engine, "SELECT count(*) FROM sqlite_master")
-        except DatabaseError as exc:
+            pragma(self.connect, "SELECT count(*) FROM sqlite_master")
+        except (DatabaseError, sqlcipher3.dbapi2.DatabaseError) as exc:
             self.engine.dispose()
             raise WrongKey() from exc
 
@@ -89,7 +93,11 @@ class Database:
     def needs_migration(self) -> bool:
         current = self.revision()
         script = ScriptDirectory.from_config(alembic_config())
-        if current is not None and script.get_revision(current) is None:
+        try:
+            known = current is None or script.get_revision(current) is not None
+        except (ResolutionError, CommandError):
+            known = False
+        if not known:
             raise NewerSchema(
                 f"This store was written by a newer version of Early Help Desktop (schema {current}). "
                 "Update the app on this laptop to open it; nothing has been changed."
@@ -106,7 +114,7 @@ class Database:
         with self._writer.begin() as conn:
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
-        set_wal(self.engine)
+        set_wal(self.connect)
         return backup
 
     # -- checks and backups ----------------------------------------------------------------------
@@ -116,7 +124,7 @@ class Database:
         problems = []
         with self.engine.connect() as conn:
             found = conn.execute(text("SELECT value FROM meta WHERE key = 'store_id'")).scalar()
-        mode = pragma(self.engine, "PRAGMA journal_mode")[0][0]
+        mode = pragma(self.connect, "PRAGMA journal_mode")[0][0]
         if found != store_id:
             problems.append("the database does not belong to this key-slot file")
         if str(mode).lower() != "wal":
@@ -127,16 +135,16 @@ class Database:
         """Every page's HMAC and SQLite's own integrity check: minutes on a big store, run in background."""
         problems: list[str] = []
         try:
-            problems += [str(r[0]) for r in pragma(self.engine, "PRAGMA cipher_integrity_check")]
-            result = [str(r[0]) for r in pragma(self.engine, "PRAGMA integrity_check")]
+            problems += [str(r[0]) for r in pragma(self.connect, "PRAGMA cipher_integrity_check")]
+            result = [str(r[0]) for r in pragma(self.connect, "PRAGMA integrity_check")]
             if result != ["ok"]:
                 problems += result
-        except (DatabaseError, OperationalError) as exc:
-            problems.append(f"could not read the store: {exc.orig}")
+        except (DatabaseError, OperationalError, sqlcipher3.dbapi2.Error) as exc:
+            problems.append(f"could not read the store: {getattr(exc, 'orig', exc)}")
         return CheckReport(not problems, "full", tuple(problems))
 
     def checkpoint(self) -> None:
-        pragma(self.engine, "PRAGMA wal_checkpoint(TRUNCATE)")
+        pragma(self.connect, "PRAGMA wal_checkpoint(TRUNCATE)")
 
     def backup(self, folder: Path, label: str) -> Path:
         """An encrypted copy of the database (the file is copied as it is on disk: ciphertext)."""
@@ -152,11 +160,14 @@ class Database:
 
     def rekey(self, new_key: bytes) -> None:
         """Re-encrypts every page under ``new_key`` (SQLCipher PRAGMA rekey)."""
+        self.engine.dispose()
         self.checkpoint()
-        self.engine.dispose()
-        pragma(self.engine, "PRAGMA journal_mode = DELETE")
-        pragma(self.engine, f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
-        self.engine.dispose()
+        connection = self.connect()  # one connection: journal mode and rekey must be on the same one
+        try:
+            connection.execute("PRAGMA journal_mode = DELETE").fetchall()
+            connection.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"").fetchall()
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

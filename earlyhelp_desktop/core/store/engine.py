@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +30,22 @@ def _pragmas(connection: Any, key: bytes | None) -> None:
         cursor.close()
 
 
-def make_engine(path: Path, key: bytes | None, *, pool_size: int = 2) -> Engine:
-    """An engine on the encrypted file at ``path`` (``key=None``: plain SQLite, for benchmarks only)."""
+def connector(path: Path, key: bytes | None) -> Callable[[], Any]:
+    """A function that opens one keyed DBAPI connection to ``path``."""
+    if not path.exists():
+        # SQLite gives -wal and -shm files the main file's permissions: owner only.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
     def connect() -> Any:
         connection = sqlcipher3.dbapi2.connect(str(path), check_same_thread=False, isolation_level=None)
         _pragmas(connection, key)
         return connection
 
+    return connect
+
+
+def make_engine(connect: Callable[[], Any], *, pool_size: int = 2) -> Engine:
+    """An engine on keyed connections from ``connect`` (see ``connector``)."""
     engine = create_engine(
         "sqlite://",
         creator=connect,
@@ -56,21 +66,17 @@ def make_engine(path: Path, key: bytes | None, *, pool_size: int = 2) -> Engine:
     return engine
 
 
-def pragma(engine: Engine, sql: str) -> list[tuple[Any, ...]]:
-    """Runs a PRAGMA outside any transaction (checkpoints, journal mode, checks, rekey)."""
-    raw = engine.raw_connection()
+def pragma(connect: Callable[[], Any], sql: str) -> list[tuple[Any, ...]]:
+    """Runs a PRAGMA on a fresh connection of its own, outside any transaction (checkpoints, journal
+    mode, integrity checks, rekey): pooled connections may hold statements that would block it."""
+    connection = connect()
     try:
-        cursor = raw.cursor()
-        try:
-            cursor.execute(sql)
-            return [tuple(row) for row in cursor.fetchall()]
-        finally:
-            cursor.close()
+        return [tuple(row) for row in connection.execute(sql).fetchall()]
     finally:
-        raw.close()
+        connection.close()
 
 
-def set_wal(engine: Engine) -> None:
-    mode = pragma(engine, "PRAGMA journal_mode = WAL")[0][0]
+def set_wal(connect: Callable[[], Any]) -> None:
+    mode = pragma(connect, "PRAGMA journal_mode = WAL")[0][0]
     if str(mode).lower() != "wal":
         raise RuntimeError(f"could not switch the store to WAL (got {mode!r})")

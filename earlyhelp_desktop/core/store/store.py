@@ -146,7 +146,7 @@ class Store:
         try:
             if db.needs_migration():
                 db.migrate(self.backups)
-            set_wal(db.engine)
+            set_wal(db.connect)
             store_id = self.vault.load().store_id
             report = db.quick_check(store_id)
             if not report.ok:
@@ -266,8 +266,14 @@ class Workspace:
         self.db.dispose()
         self._db = Database(self.store.db_path, new_key)
         self._db.verify_key()
-        set_wal(self._db.engine)
+        set_wal(self._db.connect)
         self._key = new_key
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock()
 
     def lock(self) -> None:
         """Disposes the engine and forgets the key. Outbox and drafts stay safe in the file."""

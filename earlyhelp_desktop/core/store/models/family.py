@@ -72,6 +72,7 @@ class Person(FamilyScoped, Base):
     given_name: Mapped[str]
     family_name: Mapped[str]
     preferred_name: Mapped[str | None]
+    family_name_first: Mapped[bool] = mapped_column(default=False)  # "Nguyễn Thị Hoa", not "Hoa Nguyễn"
     date_of_birth: Mapped[dt.date | None]
     due_date: Mapped[dt.date | None]  # an unborn child
     gender: Mapped[str | None] = mapped_column(String(32))

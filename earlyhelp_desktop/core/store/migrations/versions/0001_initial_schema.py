@@ -382,6 +382,7 @@ def upgrade() -> None:
     sa.Column('given_name', sa.String(), nullable=False),
     sa.Column('family_name', sa.String(), nullable=False),
     sa.Column('preferred_name', sa.String(), nullable=True),
+    sa.Column('family_name_first', sa.Boolean(), nullable=False),
     sa.Column('date_of_birth', sa.Date(), nullable=True),
     sa.Column('due_date', sa.Date(), nullable=True),
     sa.Column('gender', sa.String(length=32), nullable=True),
