@@ -68,3 +68,163 @@ class Op(BaseModel):
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical_json()).hexdigest()
+
+
+# -- HTTP conventions ----------------------------------------------------------------------------------
+
+HEADER_PROTOCOL = "X-EH-Protocol"  # the version the client speaks
+HEADER_DEVICE = "X-EH-Device"  # the enrolled device id
+HEADER_COUNTER = "X-EH-Counter"  # strictly increasing per device: replay protection without clocks
+HEADER_SIGNATURE = "X-EH-Signature"  # Ed25519 over signing_input(...), base64
+HEADER_NEW_TOKEN = "X-EH-Token"  # a refreshed user token, sent back when the old one is half spent
+
+MAX_PUSH_OPS = 1000
+MAX_PULL_LIMIT = 5000
+MAX_FAMILIES_PER_REQUEST = 500
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Strict):
+    """Every refusal: a stable code for programs and a sentence for people."""
+
+    error: str
+    message: str
+    detail: dict[str, Any] | None = None
+
+
+class Hello(Strict):
+    protocol_min: int
+    protocol_max: int
+    epoch: str
+    server_time_ms: int
+
+
+class Account(Strict):
+    user_id: str
+    username: str
+    full_name: str
+    role: str
+    hub_id: str
+
+
+class SignedMessage(Strict):
+    """A message from the server that only its Ed25519 key can have written (retire, revoke)."""
+
+    payload: str = Field(max_length=4096)  # JSON text: {"action", "device_id", "issued_at_ms"}
+    signature: str = Field(max_length=200)
+
+
+class EnrolRequest(Strict):
+    code: str = Field(min_length=4, max_length=64)
+    device_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    public_key: str = Field(min_length=40, max_length=64)  # Ed25519, base64
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    label: str = Field(default="", max_length=120)
+    local_users: list[str] = Field(default_factory=list, max_length=500)  # binding: must all be accounts
+
+
+class EnrolResponse(Strict):
+    device_id: str
+    hub_id: str
+    hub_name: str
+    epoch: str
+    server_public_key: str
+    escrow_secret: str
+    token: str
+    token_expires_ms: int
+    account: Account
+    directory: list[Op]  # the hub and staff rows, so the laptop starts from the server's own rows
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    escrow: bool = False
+
+
+class EscrowRelease(Strict):
+    secrets: list[str]  # the current secret (and one not yet confirmed), base64
+    new_secret: str  # wrap the data key under this one, then confirm
+
+
+class LoginResponse(Strict):
+    token: str
+    token_expires_ms: int
+    account: Account
+    escrow: EscrowRelease | None = None
+    directory: list[Op] = Field(default_factory=list)
+
+
+class EscrowConfirm(Strict):
+    new_secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class PushRequest(Strict):
+    sync_id: str = Field(pattern=r"^[0-9a-f]{8,32}$")  # one sync: mass deletes are counted across batches
+    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
+
+
+class OpProblem(Strict):
+    op_id: str
+    status: Literal["held", "kept_aside", "refused"]
+    reason: str
+    hold_id: str | None = None
+
+
+class PushResponse(Strict):
+    """Every op not listed in ``problems`` is acknowledged (applied now or before)."""
+
+    acknowledged: int
+    problems: list[OpProblem] = Field(default_factory=list)
+    canonical: dict[str, int] = Field(default_factory=dict)  # op id -> clamped stamp, only when changed
+
+
+class PullRequest(Strict):
+    cursor: str | None = Field(default=None, max_length=400)
+    limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
+    pending: int = Field(default=0, ge=0)  # what waits on the laptop, for the administrator's view
+
+
+class PullResponse(Strict):
+    ops: list[Op]
+    cursor: str
+    more: bool
+    reset: bool = False  # the server lost changes (restored from a backup): resend and start again
+    entered: list[str] = Field(default_factory=list)  # families that came into scope: fetch them whole
+    left: list[str] = Field(default_factory=list)  # families that went to another hub: evict when acked
+    digest: dict[str, str] | None = None  # bucket -> digest, at the snapshot of the last page
+    message: SignedMessage | None = None  # retire
+
+
+class FamilyOpsRequest(Strict):
+    families: list[str] = Field(max_length=MAX_FAMILIES_PER_REQUEST)
+    after_seq: int = Field(default=0, ge=0)
+    limit: int = Field(default=2000, ge=1, le=MAX_PULL_LIMIT)
+
+
+class FamilyOpsResponse(Strict):
+    ops: list[Op]
+    seqs: list[int]
+    more: bool
+    op_ids: dict[str, list[str]] = Field(default_factory=dict)  # family -> every op id the server holds
+
+
+class DigestRequest(Strict):
+    bucket: str = Field(max_length=80)
+
+
+class DigestResponse(Strict):
+    bucket: str
+    parts: dict[str, str]  # family id (or table name) -> digest
+
+
+class Retired(Strict):
+    wiped: bool
+
+
+def dump_ops(ops: list[Op]) -> list[dict[str, Any]]:
+    return [op.model_dump(mode="json", exclude_defaults=True) for op in ops]
