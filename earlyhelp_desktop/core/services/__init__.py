@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from earlyhelp_desktop.core.services.conflicts import ConflictService
     from earlyhelp_desktop.core.services.families import FamilyService
     from earlyhelp_desktop.core.services.people import PeopleService
     from earlyhelp_desktop.core.services.record import RecordService
@@ -22,6 +23,12 @@ class Services:
 
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
+
+    @cached_property
+    def conflicts(self) -> ConflictService:
+        from earlyhelp_desktop.core.services.conflicts import ConflictService
+
+        return ConflictService(self._ws)
 
     @cached_property
     def families(self) -> FamilyService:
