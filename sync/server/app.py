@@ -5,8 +5,6 @@ hostile body changes nothing and never causes a 500. Request bodies may be gzip-
 are compressed when the client accepts it.
 """
 
-from __future__ import annotations
-
 import zlib
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Annotated, Any

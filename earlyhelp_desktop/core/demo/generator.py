@@ -145,9 +145,7 @@ class Generator:
             categories = list(
                 session.scalars(select(RefItem.code).where(RefItem.list_name == "asset_category"))
             )
-            existing_assets = list(
-                session.execute(select(CommunityAsset.id, CommunityAsset.category_code)).tuples()
-            )
+            existing_assets = list(session.execute(select(CommunityAsset.id, CommunityAsset.category_code)))
         created = self.when(900, 800)
         for username, name, role in DEMO_STAFF:
             sid = staff_id(username)

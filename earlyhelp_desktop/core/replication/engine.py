@@ -607,7 +607,10 @@ def evict_family(session: Session, family_id: str) -> None:
             session.execute(
                 delete(FieldHistory).where(FieldHistory.table_name == table, FieldHistory.row_id.in_(ids))
             )
-            session.execute(delete(model).where(column == family_id))
+            table_ = model.__table__  # type: ignore[attr-defined]
+            session.connection().execute(table_.delete().where(table_.c.family_id == family_id))
+            for obj in [o for o in session.identity_map.values() if isinstance(o, model) and o.id in ids]:
+                session.expunge(obj)
     session.execute(delete(ConflictRecord).where(ConflictRecord.family_id == family_id))
     session.execute(delete(AppliedOp).where(AppliedOp.family_id == family_id))
     session.execute(delete(OutboxOp).where(OutboxOp.family_id == family_id, OutboxOp.state == "acked"))

@@ -97,8 +97,12 @@ def enrol(
             fixed_kdf=fixed_kdf,
             device_id=device_id,
         )
-        _adopt_directory(ws, response.directory, drop_local=True)
-        ws.store.vault.set_escrow(ws.data_key, auth.unb64(response.escrow_secret))
+        try:
+            _adopt_directory(ws, response.directory, drop_local=True)
+            ws.store.vault.set_escrow(ws.data_key, auth.unb64(response.escrow_secret))
+        except BaseException:
+            ws.lock()
+            raise
     device.save()
     _store_token(ws, response.token)
     if first_sync:
@@ -195,7 +199,7 @@ def _adopt_directory(
         session.info[REMOTE] = True
         session.execute(delete(OutboxOp).where(OutboxOp.table_name.in_(SERVER_TABLES)))
         for model in (Hub, Locality, Staff):
-            session.execute(delete(model))
+            session.connection().execute(model.__table__.delete())  # type: ignore[attr-defined]
         Applier(session).apply_all(directory)
         hub = ws.user.hub_id
         for op in directory:

@@ -125,7 +125,7 @@ class FamilyService(Service):
             return []
         with self.ws.read() as session:
             families = {f.id: f for f in session.scalars(select(Family).where(Family.id.in_(ids)))}
-            workers = dict(session.execute(select(Staff.id, Staff.full_name)).tuples().all())
+            workers = dict(session.execute(select(Staff.id, Staff.full_name)).all())
             members = self._members(session, ids)
         return [
             FamilySummary(
@@ -158,7 +158,7 @@ class FamilyService(Service):
                 Person.deleted.is_(False),
             )
             .order_by(Membership.is_child, Person.date_of_birth, Person.given_name)
-        ).tuples()
+        )
         found: dict[str, list[MemberSummary]] = defaultdict(list)
         for m, p in rows:
             found[m.family_id].append(

@@ -124,7 +124,7 @@ class PeopleService(Service):
                     Membership.deleted.is_(False),
                     Family.id.in_(matching(expression)),
                 )
-            ).tuples()
+            )
             seen: set[str] = set()
             for person, home in rows:
                 if person.id in seen:

@@ -128,7 +128,7 @@ class RecordService(Service):
                         Person.deleted.is_(False),
                     )
                     .order_by(Membership.is_child, Person.date_of_birth, Person.given_name)
-                ).tuples()
+                )
             ]
             episodes = _rows(session, Episode, family_ids, Episode.opened_on.desc())
             records = {e.id: EpisodeRecord(e) for e in episodes}
