@@ -39,12 +39,12 @@ class RunningServer:
         return self.admin.enrol_code(hub)
 
 
-def start_server(settings: Settings) -> RunningServer:
+def start_server(settings: Settings, port: int = 0) -> RunningServer:
     store = ServerStore(settings)
     app = create_app(settings, store)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
     server = uvicorn.Server(config)
