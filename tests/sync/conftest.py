@@ -66,7 +66,11 @@ def start_server(settings: Settings, port: int = 0) -> RunningServer:
 
 
 def settings_for(url: str, **overrides: object) -> Settings:
-    values: dict[str, object] = {"database_url": url, "password_cost": CHEAP_PASSWORDS, "mass_delete_families": 1000}
+    values: dict[str, object] = {
+        "database_url": url,
+        "password_cost": CHEAP_PASSWORDS,
+        "mass_delete_families": 1000,
+    }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
 
@@ -113,7 +117,9 @@ def laptop(tmp_path: Path, sync_server: RunningServer) -> Iterator[Laptop]:
     """Enrols a new laptop (a fresh store) as ``username``; every one is locked at the end."""
     opened: list[Workspace] = []
 
-    def make(name: str, username: str = "s.patel", server: RunningServer | None = None, hub: str = HUB) -> Workspace:
+    def make(
+        name: str, username: str = "s.patel", server: RunningServer | None = None, hub: str = HUB
+    ) -> Workspace:
         target = server or sync_server
         ws = enrol(tmp_path / name, target.url, target.code(hub), username, PASSWORD, fixed_kdf=CHEAP_KDF)
         opened.append(ws)

@@ -119,7 +119,9 @@ def test_changes_of_several_staff_offline_on_one_laptop_keep_their_authors(
     again = unlock(a, "s.patel")
     second = again.services.families.add("Evans").id
     with again.read() as session:
-        waiting = {r.row_id: r.user_id for r in session.scalars(select(OutboxOp).where(OutboxOp.state == "pending"))}
+        waiting = {
+            r.row_id: r.user_id for r in session.scalars(select(OutboxOp).where(OutboxOp.state == "pending"))
+        }
     assert waiting[first] != waiting[second]
     synced(again)
     with sync_server.store.engine.connect() as conn:
