@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from earlyhelp_desktop.cli.common import Context, add_json, add_store
+from earlyhelp_desktop.cli.common import Context, UsageError, add_json, add_store
 from earlyhelp_desktop.core.replication import Replicator, enrol
 from sync import errors
 
@@ -34,7 +34,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(handler=sync_cmd)
 
     p = commands.add_parser("conflicts", help="sync conflicts waiting for a supervisor")
-    add_store(p)
+    add_store(p, acting=False)
+    p.add_argument("--as", dest="as_user", metavar="NAME", help="your user name")
     add_json(p)
     p.set_defaults(handler=conflicts_cmd)
     actions = p.add_subparsers(dest="conflicts_action", metavar="ACTION")
@@ -126,7 +127,13 @@ def sync_cmd(ctx: Context) -> int:
     return CODES.get(report.code, 1)
 
 
+def _need_user(ctx: Context) -> None:
+    if not getattr(ctx.args, "as_user", None):
+        raise UsageError("the following argument is required: --as NAME")
+
+
 def conflicts_cmd(ctx: Context) -> int:
+    _need_user(ctx)
     ws = ctx.unlock()
     try:
         found = ws.services.conflicts.list()
@@ -167,6 +174,7 @@ def conflicts_cmd(ctx: Context) -> int:
 
 
 def resolve_cmd(ctx: Context) -> int:
+    _need_user(ctx)
     ws = ctx.unlock()
     try:
         ws.services.conflicts.resolve(ctx.args.conflict_id, ctx.args.keep)

@@ -9,6 +9,7 @@ import pytest
 import requests
 from sqlalchemy import select
 
+from earlyhelp_desktop.core.errors import NoStore
 from earlyhelp_desktop.core.replication import Replicator
 from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.store.models import Family, Meta, OutboxOp
@@ -97,7 +98,8 @@ def test_a_replayed_request_is_refused(laptop: Laptop, sync_server: RunningServe
         (
             410,
             "application/json",
-            b'{"error": "revoked", "message": "x", "detail": {"message": {"payload": "{}", "signature": "AAAA"}}}',
+            b'{"error": "revoked", "message": "x", '
+            b'"detail": {"message": {"payload": "{}", "signature": "AAAA"}}}',
         ),
     ],
     ids=["401", "captive-portal", "garbled", "forged-revoke"],
@@ -131,7 +133,7 @@ def test_a_revoked_laptop_destroys_its_key_slots_at_next_contact(
     report = Replicator(a).run()
     assert report.status == "failed" and report.code == "ended"
     assert not (a.store.directory / "keyslots.json").exists()
-    with pytest.raises(Exception):
+    with pytest.raises(NoStore):
         Store(a.store.directory, fixed_kdf=CHEAP_KDF).unlock("s.patel", PASSWORD)
     with sync_server.store.engine.connect() as conn:
         status = conn.execute(

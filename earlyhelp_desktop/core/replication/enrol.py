@@ -218,6 +218,7 @@ def _bind(ws: Workspace, response: EnrolResponse) -> None:
     old_hub = ws.home_hub_id
     new_hub = response.hub_id
     _adopt_directory(ws, response.directory, drop_local=False, old_hub=old_hub)
+    ws.home_hub_id = new_hub
     if old_hub == new_hub:
         return
     with ws.write() as session:
