@@ -308,7 +308,7 @@ class ServerStore:
         in_hub = select(db.families.c.family_id).where(db.families.c.hub_id == hub)
         rows = conn.execute(
             select(db.ops.c.seq, db.ops.c.payload)
-            .where(db.ops.c.seq > after, db.ops.c.seq <= head)
+            .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device["device_id"])
             .where(
                 db.ops.c.scope.in_(("reference", "directory"))
                 | ((db.ops.c.scope == "family") & db.ops.c.family_id.in_(in_hub))
