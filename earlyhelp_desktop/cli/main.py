@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from earlyhelp_desktop.cli import families, store_cmds, sync_cmds
-from earlyhelp_desktop.cli.common import EXIT_ERROR, Context, exit_code
+from earlyhelp_desktop.cli.common import EXIT_ERROR, Context, UsageError, exit_code
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.errors import EarlyHelpError
 
@@ -51,7 +51,7 @@ def main(
     except KeyboardInterrupt:
         err.write("Stopped. Nothing half-done was saved.\n")
         return EXIT_ERROR
-    except (EarlyHelpError, *store_cmds.EXPECTED, *sync_cmds.EXPECTED) as exc:
+    except (EarlyHelpError, UsageError, *sync_cmds.EXPECTED) as exc:
         err.write(f"earlyhelp: {exc}\n")
         return exit_code(exc)
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with personal data

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from typing import Any
 
 from earlyhelp_desktop.cli.common import Context, UsageError, add_json, add_store
 from earlyhelp_desktop.core.errors import InvalidInput, StoreExists
 from earlyhelp_desktop.core.services.users import ROLES, check_password, check_username
 from earlyhelp_desktop.core.store.store import Store
-
-EXPECTED: tuple[type[Exception], ...] = (UsageError,)
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,7 +133,7 @@ def check(ctx: Context) -> int:
         quick = ws.db.quick_check(ws.store_id)
         report = ws.db.full_check() if ctx.args.full else quick
         slots = ws.store.vault.load()
-        result = {
+        result: dict[str, Any] = {
             "ok": quick.ok and report.ok,
             "kind": report.kind,
             "problems": list(quick.problems) + list(report.problems if report is not quick else ()),
@@ -148,7 +147,8 @@ def check(ctx: Context) -> int:
     if ctx.args.json:
         ctx.json(result)
     else:
-        ctx.say("Store is healthy." if result["ok"] else "Problems: " + "; ".join(result["problems"]))
+        problems: list[str] = list(quick.problems) + list(report.problems if report is not quick else ())
+        ctx.say("Store is healthy." if result["ok"] else "Problems: " + "; ".join(problems))
         ctx.say(f"{result['key_slots']} people can unlock this laptop.")
     return 0 if result["ok"] else 4
 

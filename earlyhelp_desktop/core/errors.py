@@ -16,6 +16,7 @@
     │   └── InvalidResetCode
     ├── NotPermitted                  exit code 9: this role may not do that
     ├── InvalidInput                  exit code 2: per-field messages for forms
+    │   └── WrongState                the record's state does not allow this now (submitted, closed...)
     ├── NotFound                      exit code 2
     └── CaptureError                  a programming error: a syncable write without its op
 """
@@ -91,6 +92,12 @@ class InvalidInput(EarlyHelpError):
     def __init__(self, errors: Mapping[str, str] | str) -> None:
         self.errors: dict[str, str] = {"": errors} if isinstance(errors, str) else dict(errors)
         super().__init__("; ".join(self.errors.values()))
+
+
+class WrongState(InvalidInput):
+    """The record is not in a state that allows this (an assessment already submitted, an episode closed).
+
+    A form shows it as a message at the top rather than next to a field."""
 
 
 class CaptureError(EarlyHelpError):

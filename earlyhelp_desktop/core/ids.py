@@ -74,6 +74,8 @@ def normalise_reference(text: str) -> str | None:
     """The canonical form of a typed reference, or None when it cannot be one (bad check character)."""
     cleaned = "".join(text.split()).upper()
     code, dash, rest = cleaned.partition("-")
+    if not dash and len(cleaned) > 8:  # typed without dashes: the last 8 characters are the code
+        code, dash, rest = cleaned[:-8], "-", cleaned[-8:]
     body = rest.replace("-", "").translate(str.maketrans("OIL", "011"))
     if not dash or not code.isalpha() or len(body) != 8 or any(ch not in _ALPHABET for ch in body):
         return None

@@ -104,6 +104,7 @@ class Household:
     adults: list[Person]
     children: list[Person]
     confidential: bool = False
+    shared_child: bool = False  # also home to the previous household's child (separated parents)
 
 
 class Generator:
@@ -234,7 +235,7 @@ class Generator:
             self.sink.new_id(), given, surname, dob, is_child, relationship, female, culture.family_first
         )
 
-    def household(self, index: int, featured: bool) -> Household:
+    def household(self, index: int, featured: bool, featured_slot: bool = False) -> Household:
         rng = self.rng
         if featured:
             given, surname, culture_name, _ = FEATURED[index]
@@ -293,7 +294,8 @@ class Generator:
             created=self.when(1400, 30),
             adults=adults,
             children=children,
-            confidential=rng.random() < 0.02,
+            # a fresh hub always has one family whose address is confidential (index 4), then about 2%
+            confidential=index == len(FEATURED) if featured_slot else rng.random() < 0.02,
         )
 
     def write_household(self, h: Household) -> None:
@@ -356,10 +358,12 @@ class Generator:
                 merged_into_id=None,
             )
             self.membership(h, p, lives=True)
-        if self.previous_child is not None and rng.random() < 0.04 and len(people) < 7:
+        shared = h.shared_child or rng.random() < 0.04
+        if self.previous_child is not None and shared and len(people) < 7:
             self.membership(h, self.previous_child, lives=False)  # a child of separated parents
-        if h.children:
-            self.previous_child = rng.choice([c for c in h.children if c.relationship != "unborn"] or [None])
+        born = [c for c in h.children if c.relationship != "unborn"]
+        if born:  # the next household may share this child (kept until another child comes along)
+            self.previous_child = rng.choice(born)
         if h.confidential:
             # a parent who must not know where the family lives (e.g. a perpetrator of domestic abuse)
             absent = self.person(
@@ -474,7 +478,10 @@ def build_demo(
     for start in range(0, families, CHUNK):
         for index in range(start, min(families, start + CHUNK)):
             featured = already == 0 and index < len(FEATURED)
-            gen.write_household(gen.household(index, featured))
+            fresh = already == 0 and index <= len(FEATURED) + 1
+            household = gen.household(index, featured, featured_slot=fresh)
+            household.shared_child = fresh and index == len(FEATURED) + 1
+            gen.write_household(household)
         with ws.db.engine.begin() as conn:
             gen.sink.flush(conn)
     with ws.db.engine.begin() as conn:

@@ -54,7 +54,7 @@ class Sink:
         return row_id
 
     def flush(self, conn: Connection) -> None:
-        tables: dict[str, Table] = Base.metadata.tables  # type: ignore[assignment]
+        tables: dict[str, Table] = Base.metadata.tables
         for name, rows in self.rows.items():
             if rows:
                 conn.execute(tables[name].insert(), rows)

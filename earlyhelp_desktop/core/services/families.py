@@ -6,8 +6,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Select, func, select, text
+from sqlalchemy import Select, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import InvalidInput, NotFound
@@ -27,7 +28,7 @@ from earlyhelp_desktop.core.store.models import (
     Staff,
     syncable_models,
 )
-from earlyhelp_desktop.core.store.search import fold, match_expression, matching
+from earlyhelp_desktop.core.store.search import fold, match_expression, matching, name_key, tokens
 
 UPDATABLE = (
     "display_name",
@@ -94,7 +95,7 @@ def full_name(person: Person) -> str:
 class FamilyService(Service):
     # -- finding ---------------------------------------------------------------------------------
 
-    def _filtered(self, flt: FamilyFilter) -> Select[tuple[str]]:
+    def _filtered(self, flt: FamilyFilter, ordered_scan: bool = False) -> Select[Any]:
         query = select(Family.id).where(Family.deleted.is_(False), Family.merged_into_id.is_(None))
         if flt.status:
             query = query.where(Family.status == flt.status)
@@ -104,19 +105,25 @@ class FamilyService(Service):
             query = query.where(Family.lead_worker_id == flt.lead_worker_id)
         expression = match_expression(flt.text) if flt.text else None
         if expression:
-            matched = matching(expression)
-            query = query.where(Family.id.in_(matched))
+            # "+family.id" keeps SQLite from looking matches up by id, so it scans in name order instead
+            column = literal_column("+family.id") if ordered_scan else Family.id
+            query = query.where(column.in_(matching(expression)))
         elif flt.text and flt.text.strip():
             query = query.where(text("0"))  # only punctuation typed: nothing can match
         return query
 
     def find_ids(self, flt: FamilyFilter = FamilyFilter(), limit: int | None = None) -> list[str]:
         """Ids in display order (name, then reference). Cheap enough for 20,000 families."""
-        query = self._filtered(flt).order_by(Family.display_name, Family.reference)
+        # A short word ("t", "gr", "tq1") matches thousands of families: then walk the name index in order
+        # and stop at the limit, rather than fetch and sort every match.
+        short = bool(limit and flt.text) and max(map(len, tokens(flt.text)), default=0) <= 3
+        query = self._filtered(flt, ordered_scan=short).order_by(Family.display_name, Family.reference)
         ref = normalise_reference(flt.text) if flt.text else None
         with self.ws.read() as session:
-            exact = session.scalars(select(Family.id).where(Family.reference == ref)).all() if ref else []
-            found = list(session.scalars(query.limit(limit) if limit else query))
+            exact: list[str] = (
+                list(session.scalars(select(Family.id).where(Family.reference == ref))) if ref else []
+            )
+            found: list[str] = list(session.scalars(query.limit(limit) if limit else query))
         return exact + [f for f in found if f not in exact]
 
     def summaries(self, ids: Sequence[str]) -> list[FamilySummary]:
@@ -124,8 +131,22 @@ class FamilyService(Service):
         if not ids:
             return []
         with self.ws.read() as session:
-            families = {f.id: f for f in session.scalars(select(Family).where(Family.id.in_(ids)))}
-            workers = dict(session.execute(select(Staff.id, Staff.full_name)).all())
+            families = {
+                f.id: f
+                for f in session.execute(
+                    select(
+                        Family.id,
+                        Family.reference,
+                        Family.display_name,
+                        Family.postcode,
+                        Family.level_of_need,
+                        Family.status,
+                        Staff.full_name,
+                    )
+                    .outerjoin(Staff, Staff.id == Family.lead_worker_id)
+                    .where(Family.id.in_(ids))
+                )
+            }
             members = self._members(session, ids)
         return [
             FamilySummary(
@@ -135,7 +156,7 @@ class FamilyService(Service):
                 f.postcode,
                 f.level_of_need,
                 f.status,
-                workers.get(f.lead_worker_id or ""),
+                f.full_name,
                 tuple(members.get(f.id, ())),
             )
             for i in ids
@@ -194,17 +215,19 @@ class FamilyService(Service):
         """Households that may be this one: same folded name, or same postcode."""
         errors = v.Errors()
         code = v.postcode(postcode, errors) if postcode else None
-        wanted = fold(name)
+        wanted = name_key(name)
         with self.ws.read() as session:
             query = select(Family).where(Family.deleted.is_(False), Family.merged_into_id.is_(None))
             candidates = session.scalars(query.where((Family.postcode == code) if code else text("0"))).all()
             ids = {f.id for f in candidates}
-            for f in session.scalars(query.where(func.lower(Family.display_name) == name.strip().lower())):
+            for f in session.scalars(
+                query.where(Family.id.in_(matching(" ".join(f'names:"{w}"' for w in tokens(name)) or '""')))
+            ):
                 if f.id not in ids:
                     candidates = [*candidates, f]
         found = []
         for f in candidates:
-            same_name = fold(f.display_name) == wanted
+            same_name = name_key(f.display_name) == wanted
             same_postcode = code is not None and f.postcode == code
             if same_name or same_postcode:
                 reason = " and ".join(

@@ -15,12 +15,13 @@ from earlyhelp_desktop.core.services import validate as v
 from earlyhelp_desktop.core.services.base import Changes, Service, changes
 from earlyhelp_desktop.core.services.families import Duplicate, full_name
 from earlyhelp_desktop.core.store.models import Family, Membership, Person, RefItem
-from earlyhelp_desktop.core.store.search import fold, matching, tokens
+from earlyhelp_desktop.core.store.search import matching, name_key, tokens
 
 PERSON_FIELDS = (
     "given_name",
     "family_name",
     "preferred_name",
+    "family_name_first",
     "date_of_birth",
     "due_date",
     "gender",
@@ -106,7 +107,7 @@ class PeopleService(Service):
         errors = v.Errors()
         dob = v.date(date_of_birth, "date_of_birth", "date of birth", errors)
         code = v.postcode(postcode, errors)
-        given, family = fold(given_name), fold(family_name)
+        given, family = name_key(given_name), name_key(family_name)
         surname = tokens(family_name)
         if not surname:
             return []
@@ -130,8 +131,8 @@ class PeopleService(Service):
                 if person.id in seen:
                     continue
                 seen.add(person.id)
-                same_name = fold(person.given_name) == given and fold(person.family_name) == family
-                same_surname = fold(person.family_name) == family
+                same_name = name_key(person.given_name) == given and name_key(person.family_name) == family
+                same_surname = name_key(person.family_name) == family
                 same_dob = dob is not None and person.date_of_birth == dob
                 same_postcode = code is not None and home.postcode == code
                 if not (same_name or (same_dob and same_surname)):

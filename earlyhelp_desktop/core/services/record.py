@@ -7,7 +7,7 @@ changes go through the services. Opening a family writes a *view* audit event.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -105,7 +105,7 @@ class FamilyRecord:
         return current.plan.review_on if current.plan else None
 
 
-def _rows(session: Session, model: type[M], family_ids: list[str], *order: object) -> list[M]:
+def _rows(session: Session, model: type[M], family_ids: list[str], *order: Any) -> list[M]:
     query = select(model).where(model.family_id.in_(family_ids), model.deleted.is_(False))
     return list(session.scalars(query.order_by(*order) if order else query))
 

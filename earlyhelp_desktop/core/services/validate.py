@@ -138,7 +138,7 @@ def upn(value: str | None, errors: Errors, field: str = "upn") -> str | None:
         return None
     cleaned = "".join(value.split()).upper()
     if not re.fullmatch(r"[A-Z][0-9]{11}[0-9A-Z]", cleaned):
-        errors.add(field, "Enter the 13-character unique pupil number, for example A801200001001")
+        errors.add(field, "Enter the 13-character unique pupil number, for example H801200001001")
         return None
     total = 0
     for position, ch in enumerate(cleaned[1:], start=2):
@@ -185,3 +185,159 @@ def score(value: int | str | None, field: str, label: str, errors: Errors, low: 
         errors.add(field, f"{label[0].upper()}{label[1:]} must be from {low} to {high}")
         return None
     return number
+
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{6,20}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^(https?://)?[^\s/$.?#][^\s]*\.[^\s]{2,}$", re.IGNORECASE)
+
+
+def moment(
+    value: str | dt.datetime | dt.date | None,
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    required: bool = False,
+    past: bool = False,
+    example: str = "27 3 2019 14:30",
+) -> dt.datetime | None:
+    """A date with an optional time ('27 3 2019 14:30'), as an aware UTC datetime.
+
+    A date or time typed without a zone is the laptop's local time; a date alone means midday."""
+    parsed: dt.datetime | None
+    cap = _cap(label)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            errors.add(field, f"Enter {label}, for example {example}")
+        return None
+    if isinstance(value, dt.datetime):
+        parsed = value if value.tzinfo else value.astimezone()
+    elif isinstance(value, dt.date):
+        parsed = dt.datetime.combine(value, dt.time(12, 0)).astimezone()
+    else:
+        text_ = value.strip()
+        day_part, time_part = text_, None
+        pieces = text_.split()
+        if pieces and _TIME.match(pieces[-1]):
+            day_part, time_part = " ".join(pieces[:-1]), pieces[-1]
+        try:
+            day = parse_date(day_part)
+            if day is None:
+                raise ValueError(text_)
+            clock = dt.time(12, 0)
+            if time_part is not None:
+                match = _TIME.match(time_part)
+                assert match is not None
+                clock = dt.time(int(match.group(1)), int(match.group(2)))
+            parsed = dt.datetime.combine(day, clock).astimezone()
+        except ValueError:
+            try:
+                parsed = dt.datetime.fromisoformat(text_)
+            except ValueError:
+                errors.add(field, f"{cap} must be a real date and time, for example {example}")
+                return None
+            parsed = parsed if parsed.tzinfo else parsed.astimezone()
+    parsed = parsed.astimezone(dt.UTC)
+    if parsed.year < 1900:
+        errors.add(field, f"{cap} must be after 1900")
+    elif past and parsed > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+        errors.add(field, f"{cap} must be now or in the past")
+    return parsed
+
+
+def phone(value: str | None, errors: Errors, field: str = "phone") -> str | None:
+    if value is None or not value.strip():
+        return None
+    cleaned = " ".join(value.split())
+    if not _PHONE.match(cleaned) or sum(ch.isdigit() for ch in cleaned) < 7:
+        errors.add(field, "Enter a phone number, like 01632 960 001 or 07700 900 982")
+        return None
+    return cleaned
+
+
+def email(value: str | None, errors: Errors, field: str = "email") -> str | None:
+    if value is None or not value.strip():
+        return None
+    cleaned = value.strip()
+    if not _EMAIL.match(cleaned) or len(cleaned) > 254:
+        errors.add(field, "Enter an email address in the correct format, like name@example.com")
+        return None
+    return cleaned
+
+
+def website(value: str | None, errors: Errors, field: str = "website") -> str | None:
+    if value is None or not value.strip():
+        return None
+    cleaned = value.strip()
+    if not _URL.match(cleaned) or len(cleaned) > 300:
+        errors.add(field, "Enter a website address, like www.example.org")
+        return None
+    return cleaned
+
+
+def boolean(value: object, field: str, label: str, errors: Errors, *, required: bool = False) -> bool | None:
+    """Yes/no from a form or the command line ('yes', 'no', True, False)."""
+    if isinstance(value, bool):
+        return value
+    if value is None or value == "":
+        if required:
+            errors.add(field, f"Select yes if {label}, or no if not")
+        return None
+    if isinstance(value, str) and value.strip().lower() in ("yes", "y", "true", "1"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("no", "n", "false", "0"):
+        return False
+    errors.add(field, f"Select yes if {label}, or no if not")
+    return None
+
+
+def whole_number(
+    value: int | str | None, field: str, label: str, errors: Errors, *, low: int = 0, high: int = 1_000_000
+) -> int | None:
+    """A count such as minutes or places: a whole number within limits."""
+    if value is None or value == "":
+        return None
+    cap = _cap(label)
+    if isinstance(value, bool):
+        errors.add(field, f"{cap} must be a whole number, like 30")
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        errors.add(field, f"{cap} must be a whole number, like 30")
+        return None
+    if number < low:
+        errors.add(field, f"{cap} must be {low} or more")
+        return None
+    if number > high:
+        errors.add(field, f"{cap} must be {high} or fewer")
+        return None
+    return number
+
+
+def choices(
+    values: list[str] | tuple[str, ...] | None,
+    allowed: dict[str, str],
+    field: str,
+    label: str,
+    errors: Errors,
+    *,
+    required: bool = False,
+) -> list[str]:
+    """Several codes from a configured list, each checked, duplicates dropped, order kept."""
+    picked: list[str] = []
+    for value in values or ():
+        if value not in allowed:
+            errors.add(field, f"Select {label} from the list ({value!r} is not one)")
+            return []
+        if value not in picked:
+            picked.append(value)
+    if required and not picked:
+        errors.add(field, f"Select at least one {label}")
+    return picked
+
+
+def _cap(label: str) -> str:
+    return f"{label[0].upper()}{label[1:]}" if label else label

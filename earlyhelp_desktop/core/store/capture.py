@@ -129,7 +129,7 @@ class _Writer:
             table=spec.name,
             row_id=obj.id,
             family_id=getattr(obj, "family_id", None),
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             stamp=op_stamp,
             device=self.context.device_id,
             user=self.context.user_id,

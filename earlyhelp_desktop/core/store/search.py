@@ -62,6 +62,11 @@ def tokens(value: str) -> list[str]:
     return _TOKEN.findall(fold(value))
 
 
+def name_key(value: str) -> str:
+    """A name reduced for comparison: "O'Briain", "Ó Briain" and "obriain" are the same key."""
+    return "".join(tokens(value))
+
+
 def match_expression(query: str) -> str | None:
     """An FTS5 query: every typed word as a prefix, all required. None when nothing searchable."""
     words = tokens(query)

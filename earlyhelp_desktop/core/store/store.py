@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.crypto.vault import Opened, SlotUser, Vault
@@ -106,7 +106,7 @@ class Store:
                 "demo": "1" if demo else "0",
                 "home_hub_id": hub_id(hub_name),
             }.items():
-                conn.execute(Meta.__table__.insert().values(key=k, value=v))
+                conn.execute(insert(Meta).values(key=k, value=v))
         user = SlotUser(staff_id(username), username.strip(), full_name.strip(), role)
         with db.write(CaptureContext(user.user_id, device_id)) as session:
             session.add(Hub(id=hub_id(hub_name), name=hub_name, code=hub_code(hub_name)))

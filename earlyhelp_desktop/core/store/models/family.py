@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import ClassVar
 
-from sqlalchemy import String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from earlyhelp_desktop.core.store.models.base import Base, Syncable, guarded
@@ -22,6 +22,8 @@ class Family(FamilyScoped, Base):
     """A household receiving early help. ``family_id`` equals ``id``."""
 
     __tablename__ = "family"
+    # the families list is ordered by name: lets a one-letter search stop after the first page
+    __table_args__ = (Index("ix_family_name_order", "display_name", "reference"),)
     __sync_groups__: ClassVar[dict[str, tuple[str, ...]]] = {
         "address": ("address_line1", "address_line2", "town", "postcode"),
         "override": ("safeguarding_override", "override_reason"),

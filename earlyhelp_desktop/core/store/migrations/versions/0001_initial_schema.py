@@ -240,6 +240,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_family_family_id'), 'family', ['family_id'], unique=False)
     op.create_index(op.f('ix_family_hub_id'), 'family', ['hub_id'], unique=False)
     op.create_index(op.f('ix_family_lead_worker_id'), 'family', ['lead_worker_id'], unique=False)
+    op.create_index('ix_family_name_order', 'family', ['display_name', 'reference'], unique=False)
     op.create_index(op.f('ix_family_reference'), 'family', ['reference'], unique=False)
 
     op.create_table('family_flag',
