@@ -29,6 +29,7 @@ from sync.protocol import (
     HEADER_PROTOCOL,
     HEADER_SIGNATURE,
     PROTOCOL_MAX,
+    CarriesOps,
     DigestRequest,
     DigestResponse,
     EnrolRequest,
@@ -89,7 +90,11 @@ class SyncClient:
         on_token: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
+        if session is None:
+            session = requests.Session()
+            # only what the server reads: every header byte is paid on a slow link, on every request
+            session.headers.clear()
+        self.session = session
         self.signer = signer
         self.token = token
         self.timeout = timeout
@@ -148,13 +153,18 @@ class SyncClient:
         signed: bool = True,
         with_token: bool = True,
     ) -> R:
-        raw = b"" if body is None else body.model_dump_json(exclude_defaults=True).encode()
+        if body is None:
+            raw = b""
+        elif isinstance(body, CarriesOps):
+            raw = json.dumps(body.wire(), separators=(",", ":"), ensure_ascii=False).encode()
+        else:
+            raw = body.model_dump_json(exclude_defaults=True).encode()
         wire = raw
         headers = {HEADER_PROTOCOL: str(self.protocol), "Accept-Encoding": "gzip"}
         if body is not None:
             headers["Content-Type"] = "application/json"
             if len(raw) > COMPRESS_ABOVE:
-                wire = gzip.compress(raw, 6)
+                wire = gzip.compress(raw, 9)
                 headers["Content-Encoding"] = "gzip"
         token = (self.token or "") if with_token else ""
         if with_token and signed and not token:
@@ -215,9 +225,8 @@ class SyncClient:
         )
         length = response.headers.get("Content-Length")
         body_bytes = int(length) if length and length.isdigit() else len(response.content)
-        self.traffic.bytes_received += body_bytes + sum(
-            len(k) + len(v) + 4 for k, v in response.headers.items()
-        )
+        head = 19 + sum(len(k) + len(v) + 4 for k, v in response.headers.items())  # status line, headers
+        self.traffic.bytes_received += body_bytes + head
         return response
 
     def _wait(self, attempt: int) -> None:
@@ -245,8 +254,8 @@ class SyncClient:
 
 
 def _header_bytes(method: str, path: str, headers: dict[str, str]) -> int:
-    # request line, Host, Content-Length and the headers requests adds itself (User-Agent, Connection...)
-    return len(method) + len(path) + 12 + 120 + sum(len(k) + len(v) + 4 for k, v in headers.items())
+    # request line, Host and Content-Length, which requests adds itself
+    return len(method) + len(path) + 13 + 60 + sum(len(k) + len(v) + 4 for k, v in headers.items())
 
 
 def _error(status: int, data: dict[str, Any], base_url: str) -> errors.SyncError:

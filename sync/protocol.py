@@ -2,7 +2,12 @@
 
 Protocol versions (a client says which it speaks; the server accepts PROTOCOL_MIN..PROTOCOL_MAX):
 
-* 1: ops with per-field values and base versions; push, pull by opaque cursor, scope digest.
+* 1: ops with per-field values and base versions; push, pull by opaque cursor, scope digest. Lists of
+  ops travel compacted (``compact_ops``): no "stamp" but "ds", the difference from the op before
+  (left out when 1); table, kind, device and user only when they change; op ids left out when they
+  are the stamp and device; a family row's family id left out; each field as [value] or
+  [value, [base op ids]]. An op's
+  identity and its hash never depend on that encoding.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sync.clock import Version
+from sync.clock import Version, op_id_for, version_op
 from sync.merge import FieldChange, OpView
 
 PROTOCOL_MIN = 1
@@ -23,7 +28,9 @@ OpKind = Literal["insert", "update", "delete", "restore", "redact"]
 
 
 class WireField(BaseModel):
-    """One changed field: its new value and the version ids it replaces (empty for a first value)."""
+    """One changed field: its new value and the versions it replaces (empty for a first value).
+
+    A base entry is a version id or, on the wire, just its op id: only the op id is compared."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -87,6 +94,23 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class CarriesOps(Strict):
+    """A message with lists of ops: they travel compacted and are read back whole."""
+
+    @field_validator("ops", "directory", mode="before", check_fields=False)
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_ops(value)
+
+    def wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        for name in ("ops", "directory"):
+            found = getattr(self, name, None)
+            if found:
+                data[name] = compact_ops(found)
+        return data
+
+
 class ErrorBody(Strict):
     """Every refusal: a stable code for programs and a sentence for people."""
 
@@ -127,7 +151,7 @@ class EnrolRequest(Strict):
     local_users: list[str] = Field(default_factory=list, max_length=500)  # binding: must all be accounts
 
 
-class EnrolResponse(Strict):
+class EnrolResponse(CarriesOps):
     device_id: str
     hub_id: str
     hub_name: str
@@ -151,7 +175,7 @@ class EscrowRelease(Strict):
     new_secret: str  # wrap the data key under this one, then confirm
 
 
-class LoginResponse(Strict):
+class LoginResponse(CarriesOps):
     token: str
     token_expires_ms: int
     account: Account
@@ -163,7 +187,7 @@ class EscrowConfirm(Strict):
     new_secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class PushRequest(Strict):
+class PushRequest(CarriesOps):
     sync_id: str = Field(pattern=r"^[0-9a-f]{8,32}$")  # one sync: mass deletes are counted across batches
     ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
 
@@ -189,7 +213,7 @@ class PullRequest(Strict):
     pending: int = Field(default=0, ge=0)  # what waits on the laptop, for the administrator's view
 
 
-class PullResponse(Strict):
+class PullResponse(CarriesOps):
     ops: list[Op]
     cursor: str
     more: bool
@@ -206,7 +230,7 @@ class FamilyOpsRequest(Strict):
     limit: int = Field(default=2000, ge=1, le=MAX_PULL_LIMIT)
 
 
-class FamilyOpsResponse(Strict):
+class FamilyOpsResponse(CarriesOps):
     ops: list[Op]
     seqs: list[int]
     more: bool
@@ -226,5 +250,72 @@ class Retired(Strict):
     wiped: bool
 
 
-def dump_ops(ops: list[Op]) -> list[dict[str, Any]]:
-    return [op.model_dump(mode="json", exclude_defaults=True) for op in ops]
+CARRIED = ("table", "kind", "device", "user")  # left out when the same as in the op before
+
+
+def compact_ops(ops: list[Op]) -> list[dict[str, Any]]:
+    """The wire form of a list of ops (see the protocol notes at the top)."""
+    found: list[dict[str, Any]] = []
+    previous = 0
+    before: dict[str, Any] = {}
+    for op in ops:
+        data = op.model_dump(mode="json", exclude_defaults=True)
+        for key in CARRIED:
+            if before.get(key) == data[key]:
+                del data[key]
+            before[key] = getattr(op, key)
+        if op.op_id == op_id_for(op.stamp, op.device):
+            del data["op_id"]
+        if op.stamp - previous != 1:
+            data["ds"] = op.stamp - previous
+        data.pop("stamp", None)
+        previous = op.stamp
+        if op.table == "family" and op.family_id == op.row_id:
+            data.pop("family_id", None)
+        data["fields"] = {
+            key: [change.value, [version_op(b) for b in change.base]] if change.base else [change.value]
+            for key, change in op.fields.items()
+        }
+        found.append(data)
+    return found
+
+
+def expand_ops(items: Any) -> Any:
+    """Reads the wire form back into whole ops (anything malformed is left for validation to refuse)."""
+    if not isinstance(items, list):
+        return items
+    found: list[Any] = []
+    previous = 0
+    before: dict[str, Any] = {}
+    for item in items:
+        if not isinstance(item, dict) or "stamp" in item:
+            found.append(item)  # a whole op (or something validation will refuse)
+            continue
+        data = dict(item)
+        for key in CARRIED:
+            if key in data:
+                before[key] = data[key]
+            elif key in before:
+                data[key] = before[key]
+        delta = data.pop("ds", 1)
+        if not isinstance(delta, int) or isinstance(delta, bool):
+            found.append(item)
+            continue
+        stamp = previous + delta
+        previous = stamp
+        data["stamp"] = stamp
+        device = data.get("device")
+        if "op_id" not in data and isinstance(device, str) and 0 <= stamp < 1 << 64:
+            data["op_id"] = op_id_for(stamp, device)
+        if "family_id" not in data and data.get("table") == "family":
+            data["family_id"] = data.get("row_id")
+        fields = data.get("fields")
+        if isinstance(fields, dict):
+            data["fields"] = {
+                key: {"value": wire[0], "base": wire[1] if len(wire) == 2 else []}
+                if isinstance(wire, list) and 1 <= len(wire) <= 2
+                else wire
+                for key, wire in fields.items()
+            }
+        found.append(data)
+    return found

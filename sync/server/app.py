@@ -25,6 +25,7 @@ from sync.protocol import (
     HEADER_SIGNATURE,
     PROTOCOL_MAX,
     PROTOCOL_MIN,
+    CarriesOps,
     DigestRequest,
     DigestResponse,
     EnrolRequest,
@@ -247,7 +248,12 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         return await verify(request, False)
 
     def respond(request: Request, model: Any) -> Response:
-        response = JSONResponse(model.model_dump(mode="json", exclude_defaults=True))
+        data = (
+            model.wire()
+            if isinstance(model, CarriesOps)
+            else model.model_dump(mode="json", exclude_defaults=True)
+        )
+        response = JSONResponse(data)
         fresh = getattr(request.state, "fresh_token", None)
         if fresh:
             response.headers[HEADER_NEW_TOKEN] = fresh

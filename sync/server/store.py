@@ -432,7 +432,7 @@ class ServerStore:
         self, conn: Connection, changes: list[tuple[str, str, str | None, str, dict[str, Any]]]
     ) -> None:
         """Writes rows as the server (hubs, staff): ops with the server's device, applied and logged."""
-        from sync.clock import new_op_id, stamp_millis
+        from sync.clock import op_id_for
         from sync.protocol import WireField
 
         identity = self.identity()
@@ -451,7 +451,7 @@ class ServerStore:
                 fields[name] = WireField(value=value, base=list(base))
             tick = clock.tick()
             op = Op(
-                op_id=new_op_id(stamp_millis(tick)),
+                op_id=op_id_for(tick, identity.server_device),
                 table=table,
                 row_id=row_id,
                 family_id=family_id,

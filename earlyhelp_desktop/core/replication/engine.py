@@ -285,25 +285,26 @@ class Replicator:
         self, batch: list[Op], problems: list[OpProblem], canonical: dict[str, int], run: _Run
     ) -> None:
         by_id = {p.op_id: p for p in problems}
+        acked = [op.op_id for op in batch if op.op_id not in by_id]
+        run.pushed += len(acked)
         with self._remote() as session:
+            for start in range(0, len(acked), 500):
+                chunk = acked[start : start + 500]
+                session.execute(
+                    update(OutboxOp).where(OutboxOp.op_id.in_(chunk)).values(state="acked", error=None)
+                )
             for op in batch:
                 problem = by_id.get(op.op_id)
-                state, error = "acked", None
-                if problem is not None:
-                    state = "held" if problem.status == "held" else "rejected"
-                    error = problem.reason
-                    run.problems.append(
-                        {
-                            "op_id": op.op_id,
-                            "table": op.table,
-                            "status": problem.status,
-                            "reason": problem.reason,
-                        }
-                    )
-                else:
-                    run.pushed += 1
+                if problem is None:
+                    continue
+                state = "held" if problem.status == "held" else "rejected"
+                run.problems.append(
+                    {"op_id": op.op_id, "table": op.table, "status": problem.status, "reason": problem.reason}
+                )
                 session.execute(
-                    update(OutboxOp).where(OutboxOp.op_id == op.op_id).values(state=state, error=error)
+                    update(OutboxOp)
+                    .where(OutboxOp.op_id == op.op_id)
+                    .values(state=state, error=problem.reason)
                 )
             for op in batch:
                 if op.op_id in canonical and canonical[op.op_id] != op.stamp:

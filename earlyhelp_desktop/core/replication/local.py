@@ -26,7 +26,7 @@ from earlyhelp_desktop.core.store.models import (
 )
 from earlyhelp_desktop.core.store.rows import row_state, store_state
 from sync import merge
-from sync.clock import new_op_id, stamp_millis
+from sync.clock import op_id_for, stamp_millis
 from sync.merge import FieldChange
 from sync.protocol import Op, WireField
 
@@ -113,7 +113,7 @@ def write_op(
     clock = load_clock(session)
     tick = clock.tick()
     op = Op(
-        op_id=new_op_id(stamp_millis(tick)),
+        op_id=op_id_for(tick, device_id),
         table=spec.name,
         row_id=obj.id,
         family_id=getattr(obj, "family_id", None),

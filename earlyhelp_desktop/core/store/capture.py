@@ -24,7 +24,7 @@ from earlyhelp_desktop.core.ids import new_id
 from earlyhelp_desktop.core.store.models import FieldHistory, Meta, OutboxOp, Syncable, sync_schema
 from earlyhelp_desktop.core.store.rows import column_key, read_field, row_state, store_state, to_wire
 from sync import merge
-from sync.clock import HybridClock, new_op_id, stamp_millis
+from sync.clock import HybridClock, op_id_for, stamp_millis
 from sync.merge import DELETED, FieldChange, TableSpec
 from sync.protocol import Op, WireField
 
@@ -125,7 +125,7 @@ class _Writer:
     ) -> tuple[Op, str]:
         op_stamp = self.clock.tick()
         op = Op(
-            op_id=new_op_id(stamp_millis(op_stamp)),
+            op_id=op_id_for(op_stamp, self.context.device_id),
             table=spec.name,
             row_id=obj.id,
             family_id=getattr(obj, "family_id", None),
