@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("EARLYHELP_SYNC_PASSWORD_MEMORY_KIB", "8192")
 
+from pydantic import BaseModel, ConfigDict  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams  # noqa: E402
@@ -165,6 +166,19 @@ def bench_wire(changes: int) -> None:
 # -- 3: 200 laptops at once on PostgreSQL -----------------------------------------------------------
 
 
+class LightPull(BaseModel):
+    """A pull page read without building ops: the load generator only needs to keep up."""
+
+    model_config = ConfigDict(extra="ignore")
+    cursor: str
+    more: bool
+    ops: list[Any]
+
+
+def pull_light(client: SyncClient, cursor: str | None) -> LightPull:
+    return client._call("POST", "/v1/pull", PullRequest(cursor=cursor), LightPull)
+
+
 class MemorySigner:
     """A virtual laptop's device key and counter (the load generator keeps no stores)."""
 
@@ -259,7 +273,7 @@ def load_worker(config_path: str) -> None:
         client.token = response.token
         cursor = None
         while True:  # a laptop that synced yesterday
-            page = client.pull(PullRequest(cursor=cursor))
+            page = pull_light(client, cursor)
             cursor = page.cursor
             if not page.more:
                 break
@@ -278,7 +292,7 @@ def load_worker(config_path: str) -> None:
             if answer.problems:
                 raise RuntimeError(f"{len(answer.problems)} ops not accepted: {answer.problems[0].reason}")
             while True:
-                page = client.pull(PullRequest(cursor=cursor))
+                page = pull_light(client, cursor)
                 cursor = page.cursor
                 if not page.more:
                     break

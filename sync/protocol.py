@@ -255,26 +255,34 @@ CARRIED = ("table", "kind", "device", "user")  # left out when the same as in th
 
 def compact_ops(ops: list[Op]) -> list[dict[str, Any]]:
     """The wire form of a list of ops (see the protocol notes at the top)."""
+    return compact_dicts([op.model_dump(mode="json", exclude_defaults=True) for op in ops])
+
+
+def compact_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``compact_ops`` on ops already in JSON form (as the server stores them): no model needed."""
     found: list[dict[str, Any]] = []
     previous = 0
     before: dict[str, Any] = {}
-    for op in ops:
-        data = op.model_dump(mode="json", exclude_defaults=True)
+    for data in items:
+        data = dict(data)
         for key in CARRIED:
-            if before.get(key) == data[key]:
+            value = data.get(key)
+            if key in before and before[key] == value:
                 del data[key]
-            before[key] = getattr(op, key)
-        if op.op_id == op_id_for(op.stamp, op.device):
+            before[key] = value
+        stamp = int(data.pop("stamp", 0))
+        if data.get("op_id") == op_id_for(stamp, str(before.get("device"))):
             del data["op_id"]
-        if op.stamp - previous != 1:
-            data["ds"] = op.stamp - previous
-        data.pop("stamp", None)
-        previous = op.stamp
-        if op.table == "family" and op.family_id == op.row_id:
+        if stamp - previous != 1:
+            data["ds"] = stamp - previous
+        previous = stamp
+        if before.get("table") == "family" and data.get("family_id") == data.get("row_id"):
             data.pop("family_id", None)
         data["fields"] = {
-            key: [change.value, [version_op(b) for b in change.base]] if change.base else [change.value]
-            for key, change in op.fields.items()
+            key: [wire.get("value"), [version_op(b) for b in wire["base"]]]
+            if wire.get("base")
+            else [wire.get("value")]
+            for key, wire in data.get("fields", {}).items()
         }
         found.append(data)
     return found

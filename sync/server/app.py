@@ -46,7 +46,7 @@ from sync.protocol import (
 from sync.server.accounts import now_ms, read_token
 from sync.server.admin import Admin
 from sync.server.config import Settings
-from sync.server.store import ApiError, ServerStore
+from sync.server.store import ApiError, RawPull, ServerStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -141,7 +141,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         version=str(PROTOCOL_MAX),
         description="Push and pull of field-level ops between Early Help Desktop laptops and their hub.",
     )
-    app.add_middleware(GZipMiddleware, minimum_size=600)
+    app.add_middleware(GZipMiddleware, minimum_size=600, compresslevel=6)
     app.add_middleware(BodyLimit, max_wire=settings.max_body_bytes, max_json=settings.max_json_bytes)
     app.state.store = store
 
@@ -250,7 +250,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
     def respond(request: Request, model: Any) -> Response:
         data = (
             model.wire()
-            if isinstance(model, CarriesOps)
+            if isinstance(model, (CarriesOps, RawPull))
             else model.model_dump(mode="json", exclude_defaults=True)
         )
         response = JSONResponse(data)

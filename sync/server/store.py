@@ -23,7 +23,15 @@ from sync import auth
 from sync.clock import HybridClock
 from sync.digest import row_hash
 from sync.merge import RowState
-from sync.protocol import Op, OpProblem, PullResponse, PushRequest, PushResponse, SignedMessage
+from sync.protocol import (
+    Op,
+    OpProblem,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SignedMessage,
+    compact_dicts,
+)
 from sync.server import db
 from sync.server.accounts import now_ms
 from sync.server.config import Settings
@@ -51,6 +59,23 @@ class Identity:
     @property
     def public_key(self) -> str:
         return auth.b64(auth.public_key(self.signing_key))
+
+
+@dataclass(frozen=True)
+class RawPull:
+    """A pull page whose ops are still the stored JSON."""
+
+    response: PullResponse
+    ops: list[dict[str, Any]]
+
+    @property
+    def more(self) -> bool:
+        return self.response.more
+
+    def wire(self) -> dict[str, Any]:
+        data = self.response.model_dump(mode="json", exclude_defaults=True)
+        data["ops"] = compact_dicts(self.ops)
+        return data
 
 
 class ServerStore:
@@ -279,10 +304,10 @@ class ServerStore:
 
     # -- pull ------------------------------------------------------------------------------------------
 
-    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> PullResponse:
+    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
         return self.read(lambda conn: self._pull(conn, device, cursor, limit))
 
-    def _pull(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> PullResponse:
+    def _pull(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
         from sqlalchemy import func
 
         identity = self.identity()
@@ -290,7 +315,7 @@ class ServerStore:
         head = conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
         after = self._read_cursor(conn, cursor, head)
         if after is None:
-            return PullResponse(ops=[], cursor=self._cursor(conn, 0), more=True, reset=True)
+            return RawPull(PullResponse(ops=[], cursor=self._cursor(conn, 0), more=True, reset=True), [])
         entered: list[str] = []
         left: list[str] = []
         if after > 0:
@@ -333,9 +358,9 @@ class ServerStore:
         message = None
         if device["status"] == "retire":
             message = auth.sign_message(identity.signing_key, "retire", device["device_id"], now_ms())
-        ops = [Op.model_validate_json(r.payload) for r in rows]
-        return PullResponse(
-            ops=ops,
+        # the ops go out as stored (validated when they came in): no model per op on the hot path
+        response = PullResponse(
+            ops=[],
             cursor=self._cursor(conn, upto),
             more=more,
             entered=entered,
@@ -343,6 +368,7 @@ class ServerStore:
             digest=digest,
             message=message,
         )
+        return RawPull(response, [json.loads(r.payload) for r in rows])
 
     def _cursor(self, conn: Connection, seq: int) -> str:
         op_id = ""
