@@ -303,11 +303,22 @@ def load_worker(config_path: str) -> None:
                 failures.append(f"{type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=sync, args=laptop) for laptop in laptops]
+    cpu = time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    print(json.dumps({"timings": timings, "failures": failures}))
+    cpu = time.process_time() - cpu
+    print(json.dumps({"timings": timings, "failures": failures, "cpu": cpu}))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
 
 
 def free_port() -> int:
@@ -371,6 +382,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
                     time.sleep(0.1)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump({"urls": urls, "laptops": entries, "ops": ops}, handle)
+        started_cpu = [cpu_seconds(p.pid) for p in processes]  # includes the enrolments: subtracted below
         result = subprocess.run(
             [sys.executable, __file__, "--load-worker", handle.name], cwd=ROOT, capture_output=True, text=True
         )
@@ -388,6 +400,13 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
             f"{statistics.median(timings) if timings else float('nan'):.2f} s, p95 {p95:.2f} s "
             f"(target <= 2 s), "
             f"max {timings[-1] if timings else float('nan'):.2f} s"
+        )
+        pairs = zip(processes, started_cpu, strict=True)
+        server_cpu = [cpu_seconds(p.pid) - before for p, before in pairs]
+        print(
+            f"   CPU: load generator during the syncs {data['cpu']:.1f} s; server processes over the whole run "
+            + ", ".join(f"{c:.1f} s" for c in server_cpu)
+            + " (including the enrolments and catch-up pulls)"
         )
         for failure in data["failures"][:3]:
             print("   failure:", failure)

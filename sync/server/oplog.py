@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, text, update
+from sqlalchemy import Connection, bindparam, func, insert, select, text, tuple_, update
 
 from earlyhelp_desktop.core.store.models import sync_schema
 from sync import merge
@@ -67,6 +67,10 @@ class Batch:
     canonical: dict[str, int] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
     _known: dict[str, bool] = field(default_factory=dict)
+    _existing: set[str] = field(default_factory=set)
+    _looked_up: set[tuple[str, str]] = field(default_factory=set)
+    _inserts: list[dict[str, Any]] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
 
     def known(self, op_id: str) -> bool:
         if op_id in self.applied_ids:
@@ -78,30 +82,33 @@ class Batch:
 
     def family_hub(self, family_id: str) -> str | None:
         """The hub holding a family now (after what this batch did so far)."""
-        if family_id in self.family_hubs:
-            return self.family_hubs[family_id][1]
-        row = self.conn.execute(
-            select(db.families.c.hub_id, db.families.c.deleted).where(db.families.c.family_id == family_id)
-        ).first()
-        hub = row.hub_id if row else None
-        self.family_hubs[family_id] = (hub, hub, bool(row.deleted) if row else False)
-        return hub
+        if family_id not in self.family_hubs:
+            self.preload_families([family_id])
+        return self.family_hubs[family_id][1]
+
+    def preload_families(self, family_ids: Iterable[str]) -> None:
+        wanted = sorted({f for f in family_ids if f and f not in self.family_hubs})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.conn.execute(
+                select(db.families.c.family_id, db.families.c.hub_id, db.families.c.deleted).where(
+                    db.families.c.family_id.in_(chunk)
+                )
+            ):
+                self.family_hubs[row.family_id] = (row.hub_id, row.hub_id, bool(row.deleted))
+                self._existing.add(row.family_id)
+            for family_id in chunk:
+                self.family_hubs.setdefault(family_id, (None, None, False))
 
     def load(self, keys: Iterable[tuple[str, str]]) -> None:
         """Loads and locks (FOR UPDATE, in key order) the row states the batch will change."""
-        wanted = sorted({k for k in keys if k not in self.rows})
-        for start in range(0, len(wanted), 200):
-            chunk = wanted[start : start + 200]
+        wanted = sorted({k for k in keys if k not in self.rows and k not in self._looked_up})
+        self._looked_up.update(wanted)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
             query = (
                 select(db.row_states)
-                .where(
-                    or_(
-                        *[
-                            and_(db.row_states.c.table_name == t, db.row_states.c.row_id == r)
-                            for t, r in chunk
-                        ]
-                    )
-                )
+                .where(tuple_(db.row_states.c.table_name, db.row_states.c.row_id).in_(chunk))
                 .order_by(db.row_states.c.table_name, db.row_states.c.row_id)
                 .with_for_update()
             )
@@ -161,6 +168,7 @@ class Batch:
                 self._delta(deltas, row.scope, table, row.family_id, hub_before, row.old_hash)
             self._delta(deltas, row.scope, table, row.family_id, hub_after, new_hash)
             self._write_row(table, row_id, row, new_hash)
+        self._flush_rows()
         for family_id in moved:  # rows of a family that changed hub and were not touched here
             for found in self.conn.execute(
                 select(db.row_states.c.table_name, db.row_states.c.row_id, db.row_states.c.row_hash).where(
@@ -217,19 +225,43 @@ class Batch:
 
     def _write_row(self, table: str, row_id: str, row: _Row, new_hash: int) -> None:
         values = {
+            "table_name": table,
+            "row_id": row_id,
             "family_id": row.family_id,
             "scope": row.scope,
             "state": json.dumps(row.state.to_json(), separators=(",", ":")),
             "row_hash": f"{new_hash:032x}",
         }
-        if row.old_hash is None:
-            self.conn.execute(insert(db.row_states).values(table_name=table, row_id=row_id, **values))
-        else:
-            self.conn.execute(
+        (self._inserts if row.old_hash is None else self._updates).append(values)
+
+    def _flush_rows(self) -> None:
+        """All row writes of the batch in two statements (executemany)."""
+        if self._inserts:
+            self.conn.execute(insert(db.row_states), self._inserts)
+        if self._updates:
+            statement = (
                 update(db.row_states)
-                .where(db.row_states.c.table_name == table, db.row_states.c.row_id == row_id)
-                .values(**values)
+                .where(
+                    db.row_states.c.table_name == bindparam("k_table"),
+                    db.row_states.c.row_id == bindparam("k_row"),
+                )
+                .values(
+                    family_id=bindparam("family_id"),
+                    scope=bindparam("scope"),
+                    state=bindparam("state"),
+                    row_hash=bindparam("row_hash"),
+                )
             )
+            rows = [
+                {
+                    "k_table": v["table_name"],
+                    "k_row": v["row_id"],
+                    **{k: v[k] for k in ("family_id", "scope", "state", "row_hash")},
+                }
+                for v in self._updates
+            ]
+            self.conn.execute(statement, rows)
+        self._inserts, self._updates = [], []
 
     def _number(self) -> dict[str, int]:
         head = self.conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
@@ -262,46 +294,66 @@ class Batch:
         for op, _ in self.logged:
             if op.table == "family":
                 last_family_seq[op.row_id] = seqs[op.op_id]
+        inserts, updates, moves = [], [], []
         for family_id, (old, new, deleted) in self.family_hubs.items():
             if family_id not in last_family_seq:
                 continue
             seq = last_family_seq[family_id]
-            exists = self.conn.execute(
-                select(db.families.c.family_id).where(db.families.c.family_id == family_id)
-            ).first()
-            if exists is None:
-                self.conn.execute(
-                    insert(db.families).values(
-                        family_id=family_id, hub_id=new, deleted=deleted, scope_seq=seq
-                    )
-                )
+            if family_id not in self._existing:
+                inserts.append({"family_id": family_id, "hub_id": new, "deleted": deleted, "scope_seq": seq})
             else:
-                values: dict[str, Any] = {"hub_id": new, "deleted": deleted}
-                if old != new:
-                    values["scope_seq"] = seq
-                self.conn.execute(
-                    update(db.families).where(db.families.c.family_id == family_id).values(**values)
+                updates.append(
+                    {
+                        "k": family_id,
+                        "hub_id": new,
+                        "deleted": deleted,
+                        "scope_seq": seq if old != new else None,
+                    }
                 )
             if old != new:
-                self.conn.execute(
-                    insert(db.scope_changes).values(seq=seq, family_id=family_id, old_hub=old, new_hub=new)
-                )
+                moves.append({"seq": seq, "family_id": family_id, "old_hub": old, "new_hub": new})
+        if inserts:
+            self.conn.execute(insert(db.families), inserts)
+        for values in updates:
+            changes: dict[str, Any] = {"hub_id": values["hub_id"], "deleted": values["deleted"]}
+            if values["scope_seq"] is not None:
+                changes["scope_seq"] = values["scope_seq"]
+            self.conn.execute(
+                update(db.families).where(db.families.c.family_id == values["k"]).values(**changes)
+            )
+        if moves:
+            self.conn.execute(insert(db.scope_changes), moves)
 
     def _apply_deltas(self, deltas: dict[tuple[str, str], int]) -> None:
-        for (bucket, part), value in sorted(deltas.items()):
-            if value == 0:
-                continue
-            current = self.conn.execute(
-                select(db.digests.c.value).where(db.digests.c.bucket == bucket, db.digests.c.part == part)
-            ).scalar()
-            if current is None:
-                self.conn.execute(insert(db.digests).values(bucket=bucket, part=part, value=f"{value:032x}"))
-            else:
-                self.conn.execute(
-                    update(db.digests)
-                    .where(db.digests.c.bucket == bucket, db.digests.c.part == part)
-                    .values(value=xor_hex(current, value))
+        wanted = sorted(k for k, v in deltas.items() if v)
+        current: dict[tuple[str, str], str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.conn.execute(
+                select(db.digests.c.bucket, db.digests.c.part, db.digests.c.value).where(
+                    tuple_(db.digests.c.bucket, db.digests.c.part).in_(chunk)
                 )
+            ):
+                current[(row.bucket, row.part)] = row.value
+        inserts = [
+            {"bucket": b, "part": p, "value": f"{deltas[(b, p)]:032x}"}
+            for b, p in wanted
+            if (b, p) not in current
+        ]
+        updates = [
+            {"k_bucket": b, "k_part": p, "value": xor_hex(current[(b, p)], deltas[(b, p)])}
+            for b, p in wanted
+            if (b, p) in current
+        ]
+        if inserts:
+            self.conn.execute(insert(db.digests), inserts)
+        if updates:
+            self.conn.execute(
+                update(db.digests)
+                .where(db.digests.c.bucket == bindparam("k_bucket"), db.digests.c.part == bindparam("k_part"))
+                .values(value=bindparam("value")),
+                updates,
+            )
 
     def _purge_redacted(self, seqs: dict[str, int]) -> None:
         """A redaction purges the value from every earlier op of that row still in the log."""

@@ -261,6 +261,7 @@ class ServerStore:
                 )
             )
         }
+        batch.preload_families(op.family_id or "" for op in fresh)
         accepted: list[Op] = []
         for op in fresh:
             try:
