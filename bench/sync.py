@@ -404,7 +404,8 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
         pairs = zip(processes, started_cpu, strict=True)
         server_cpu = [cpu_seconds(p.pid) - before for p, before in pairs]
         print(
-            f"   CPU: load generator during the syncs {data['cpu']:.1f} s; server processes over the whole run "
+            f"   CPU: load generator during the syncs {data['cpu']:.1f} s; "
+            "server processes over the whole run "
             + ", ".join(f"{c:.1f} s" for c in server_cpu)
             + " (including the enrolments and catch-up pulls)"
         )

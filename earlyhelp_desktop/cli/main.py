@@ -51,9 +51,9 @@ def main(
     except KeyboardInterrupt:
         err.write("Stopped. Nothing half-done was saved.\n")
         return EXIT_ERROR
-    except (EarlyHelpError, UsageError, *sync_cmds.EXPECTED) as exc:
+    except (EarlyHelpError, UsageError, sync_cmds.EXPECTED) as exc:
         err.write(f"earlyhelp: {exc}\n")
-        return exit_code(exc)
+        return sync_cmds.sync_error_code(exc) if isinstance(exc, sync_cmds.EXPECTED) else exit_code(exc)
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with personal data
         err.write(f"earlyhelp: unexpected error ({type(exc).__name__}). Nothing half-done was saved.\n")
         if os.environ.get("EARLYHELP_DEBUG"):

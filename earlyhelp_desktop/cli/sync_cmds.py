@@ -14,7 +14,7 @@ from earlyhelp_desktop.core.replication import Replicator, enrol
 from sync import errors
 
 EXIT_OFFLINE, EXIT_ENDED, EXIT_PARTIAL, EXIT_PROTOCOL = 5, 6, 7, 8
-EXPECTED: tuple[type[Exception], ...] = (errors.SyncError,)
+EXPECTED = errors.SyncError  # reported in one line by main, with its exit code
 CODES = {"auth": 3, "unreachable": 5, "ended": 6, "protocol": 8, "not_permitted": 9}
 
 
