@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import requests
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.replication.apply import Applier
@@ -330,9 +330,10 @@ class Replicator:
             with self._remote() as session:
                 applied = Applier(session).apply_all(response.ops)
                 set_meta(session, CURSOR, response.cursor)
-                if response.left:
-                    waiting = set(get_json(session, EVICT, []))
-                    set_meta(session, EVICT, json.dumps(sorted(waiting | set(response.left))))
+                if response.left or response.entered:
+                    # a family that came back before it was evicted stays (it was just fetched whole)
+                    waiting = (set(get_json(session, EVICT, [])) | set(response.left)) - set(response.entered)
+                    set_meta(session, EVICT, json.dumps(sorted(waiting)) if waiting else None)
             run.pulled += applied.applied
             run.conflicts += applied.conflicts
             pages += 1
@@ -385,11 +386,6 @@ class Replicator:
                 if busy:
                     remaining.append(family_id)
                     continue
-                hub = session.execute(
-                    text("SELECT hub_id FROM family WHERE id = :f"), {"f": family_id}
-                ).scalar()
-                if hub == (self.device.hub_id if self.device else None):
-                    continue  # it came back before we evicted it
                 evict_family(session, family_id)
             set_meta(session, EVICT, json.dumps(remaining) if remaining else None)
 
@@ -422,10 +418,12 @@ class Replicator:
             chunk = families[start : start + 100]
             after = 0
             server_ids: set[str] = set()
+            held_there: set[str] = set()
             while True:
                 response = self.client.family_ops(FamilyOpsRequest(families=chunk, after_seq=after))
-                for ids in response.op_ids.values():
+                for family_id, ids in response.op_ids.items():
                     server_ids.update(ids)
+                    held_there.add(family_id)
                 with self._remote() as session:
                     applied = Applier(session).apply_all(response.ops)
                 run.pulled += applied.applied
@@ -433,8 +431,8 @@ class Replicator:
                     break
                 after = response.seqs[-1]
             with self.ws.read() as session:
-                mine = session.scalars(
-                    select(OutboxOp.op_id).where(OutboxOp.family_id.in_(chunk), OutboxOp.state == "acked")
+                mine = session.scalars(  # only for families the server still gives this laptop
+                    select(OutboxOp.op_id).where(OutboxOp.family_id.in_(held_there), OutboxOp.state == "acked")
                 ).all()
             resend.update(set(mine) - server_ids)
         if resend:
