@@ -431,9 +431,11 @@ class Replicator:
                     break
                 after = response.seqs[-1]
             with self.ws.read() as session:
-                mine = session.scalars(  # only for families the server still gives this laptop
-                    select(OutboxOp.op_id).where(OutboxOp.family_id.in_(held_there), OutboxOp.state == "acked")
-                ).all()
+                # only for families the server still gives this laptop
+                query = select(OutboxOp.op_id).where(
+                    OutboxOp.family_id.in_(held_there), OutboxOp.state == "acked"
+                )
+                mine = session.scalars(query).all()
             resend.update(set(mine) - server_ids)
         if resend:
             with self._remote() as session:
