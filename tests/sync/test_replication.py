@@ -137,3 +137,28 @@ def test_changes_of_several_staff_offline_on_one_laptop_keep_their_authors(
     again.lock()
     # the colleague's own password now opens the laptop offline
     unlock(a, "j.okafor").lock()
+
+
+def test_a_redacted_note_leaves_every_copy_and_the_server_log(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    from earlyhelp_desktop.core.store.models import Contact
+
+    a = laptop("a")
+    b = laptop("b", "j.okafor")
+    fid = a.services.families.add("Wrong family").id
+    secret = "Home visit notes about a different family"
+    cid = a.services.contacts.record(fid, kind="visit", occurred_at="1 3 2026", note=secret).id
+    synced(a, b)
+    with b.read() as session:
+        assert session.get(Contact, cid).note == secret  # type: ignore[union-attr]
+    a.services.redaction.redact("contact", cid, "note")
+    synced(a, b)
+    for ws in (a, b):
+        with ws.read() as session:
+            assert session.get(Contact, cid).note != secret  # type: ignore[union-attr]
+            history = session.scalars(select(FieldHistory.value).where(FieldHistory.row_id == cid)).all()
+            assert secret not in history
+    with sync_server.store.engine.connect() as conn:
+        payloads = conn.execute(select(db.ops.c.payload).where(db.ops.c.row_id == cid)).scalars().all()
+    assert payloads and not any(secret in p for p in payloads)

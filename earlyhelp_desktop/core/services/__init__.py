@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.plans import PlanService
     from earlyhelp_desktop.core.services.professionals import ProfessionalService
     from earlyhelp_desktop.core.services.record import RecordService
+    from earlyhelp_desktop.core.services.redaction import RedactionService
     from earlyhelp_desktop.core.services.reference import ReferenceService
     from earlyhelp_desktop.core.services.reviews import ReviewService
     from earlyhelp_desktop.core.services.steps import StepService
@@ -39,6 +40,12 @@ class Services:
 
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
+
+    @cached_property
+    def redaction(self) -> RedactionService:
+        from earlyhelp_desktop.core.services.redaction import RedactionService
+
+        return RedactionService(self._ws)
 
     @cached_property
     def conflicts(self) -> ConflictService:
