@@ -1,12 +1,12 @@
 """Prints how long the case-work queries take on a synthetic hub (default 20,000 families).
 
-    .venv/bin/python bench/services.py [--store DIR] [--families N] [--rounds R]
+    .venv/bin/python bench/services.py [--families N] [--rounds R] [--store DIR --password P]
 
-Builds the demo store once (``earlyhelp demo``, password "demo") and reuses it. Figures are the
-median and 95th percentile in milliseconds over ``--rounds`` calls, each on the warm store, as a screen
-would call them: My caseload and its counts, reviews due and overdue, the sign-off queue, unanswered
-referrals, a family's contacts timeline and episode history, the assessment editor, directory search and
-a page of the audit trail.
+Uses the demo store bench/store.py builds once (bench/.cache/store-N), or any demo store given with
+--store and its supervisor's --password. Figures are the median and 95th percentile in milliseconds
+over ``--rounds`` calls on the warm store, as a screen would call them: My caseload and its counts,
+reviews due and overdue, the sign-off queue, unanswered referrals, a family's contacts timeline and
+episode history, the assessment editor, directory search and a page of the audit trail.
 """
 
 from __future__ import annotations
@@ -19,12 +19,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import func, select
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from earlyhelp_desktop.cli.main import main as cli
-from earlyhelp_desktop.core.services.audit import AuditFilter
-from earlyhelp_desktop.core.store.models import Assessment, Family
-from earlyhelp_desktop.core.store.store import Store, Workspace
+from sqlalchemy import func, select  # noqa: E402
+from store import PASSWORD, demo_store  # noqa: E402 - bench/store.py builds and caches the demo hub
+
+from earlyhelp_desktop.core.services.audit import AuditFilter  # noqa: E402
+from earlyhelp_desktop.core.store.models import Assessment, Family  # noqa: E402
+from earlyhelp_desktop.core.store.store import Store, Workspace  # noqa: E402
 
 
 def timed(call: Callable[[], object], rounds: int) -> tuple[float, float]:
@@ -36,15 +38,6 @@ def timed(call: Callable[[], object], rounds: int) -> tuple[float, float]:
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
     return statistics.median(samples), samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-
-
-def ensure_store(directory: Path, families: int) -> None:
-    if (directory / "keyslots.json").exists():
-        return
-    print(f"Building a demo store of {families} families in {directory} (once)...", file=sys.stderr)
-    code = cli(["demo", "--store", str(directory), "--families", str(families)])  # password "demo"
-    if code != 0:
-        raise SystemExit(code)
 
 
 def run(ws: Workspace, rounds: int) -> list[tuple[str, float, float]]:
@@ -78,17 +71,17 @@ def run(ws: Workspace, rounds: int) -> list[tuple[str, float, float]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--store", type=Path, default=Path(".bench-store"))
+    parser.add_argument("--store", type=Path, help="a demo store (default: bench/.cache/store-N)")
+    parser.add_argument("--password", default=PASSWORD, help="its supervisor 'demo''s password")
     parser.add_argument("--families", type=int, default=20_000)
     parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--password", default="demo", help="the demo supervisor's password")
     args = parser.parse_args()
-    ensure_store(args.store, args.families)
-    ws = Store(args.store).unlock("demo", args.password)
+    directory = args.store or demo_store(args.families, rebuild=False)
+    ws = Store(directory).unlock("demo", args.password)
     try:
         with ws.read() as session:
             families = session.scalar(select(func.count()).select_from(Family))
-        print(f"{families} families in {args.store}; {args.rounds} rounds each")
+        print(f"{families} families in {directory}; {args.rounds} rounds each")
         print(f"{'query':36} {'median ms':>10} {'p95 ms':>10}")
         for name, median, p95 in run(ws, args.rounds):
             print(f"{name:36} {median:10.1f} {p95:10.1f}")

@@ -11,12 +11,12 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from earlyhelp_desktop.cli import families, store_cmds, sync_cmds
+from earlyhelp_desktop.cli import casework, families, print_cmds, store_cmds, sync_cmds
 from earlyhelp_desktop.cli.common import EXIT_ERROR, Context, UsageError, exit_code
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.errors import EarlyHelpError
 
-COMMAND_MODULES = [store_cmds, families, sync_cmds]
+COMMAND_MODULES = [store_cmds, families, casework, print_cmds, sync_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from typing import TYPE_CHECKING
 
 from earlyhelp_desktop.core.ids import derived_id
+from earlyhelp_desktop.core.services.consent import sharing_id
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.demo.generator import Generator, Household
@@ -60,25 +59,80 @@ NOTES = (
     "Call with school. Attendance is up this half term; {name} is pleased.",
     "Home visit. {name} is worried about bills; referred to the money advice drop-in.",
 )
+# Goals in a family's words, each with the kind of actions that go with it: (what, who, days to do it).
 OUTCOMES = (
-    ("We want the children to get to school on time every day.", ["education"], "education"),
-    ("We want bedtimes to be calmer so everyone sleeps better.", ["family_relationships"], "basic_care"),
-    ("I want to feel less anxious and get out of the house more.", ["health"], "emotional_warmth"),
-    ("We want to stop worrying about money and pay the bills on time.", ["financial_stability"], "income"),
-    ("We want a home that is warm and not damp.", ["housing"], "housing"),
-    ("We want to argue less and have more fun together.", ["family_relationships"], "family_history"),
-    ("I want to find work that fits around school hours.", ["financial_stability"], "employment"),
-    ("We want our youngest to be ready for nursery.", ["early_years"], "stimulation"),
-)
-ACTIONS = (
-    ("Make a morning checklist with the children", "Mum", 14),
-    ("Ask the school about the breakfast club", "Family worker", 10),
-    ("Book an appointment with the GP about sleep", "Mum", 21),
-    ("Go to the money advice drop-in together", "Family worker and Dad", 14),
-    ("Report the damp to the landlord in writing", "Dad", 7),
-    ("Try the Stay and Play group on Tuesdays", "Mum", 28),
-    ("Check entitlement to free school meals", "Family worker", 10),
-    ("Talk with the children about what a good evening looks like", "Mum and Dad", 14),
+    (
+        "We want the children to get to school on time every day.",
+        ["education"],
+        "education",
+        (
+            ("Make a morning checklist with the children", "Mum", 14),
+            ("Ask the school about the breakfast club", "Family worker", 10),
+        ),
+    ),
+    (
+        "We want bedtimes to be calmer so everyone sleeps better.",
+        ["family_relationships"],
+        "basic_care",
+        (
+            ("Try the bedtime chart for two weeks", "Mum and Dad", 14),
+            ("Book an appointment with the GP about sleep", "Mum", 21),
+        ),
+    ),
+    (
+        "I want to feel less anxious and get out of the house more.",
+        ["health"],
+        "emotional_warmth",
+        (
+            ("Go to the Wellbeing Café together once", "Mum and family worker", 14),
+            ("Talk to the GP about how I have been feeling", "Mum", 21),
+        ),
+    ),
+    (
+        "We want to stop worrying about money and pay the bills on time.",
+        ["financial_stability"],
+        "income",
+        (
+            ("Go to the money advice drop-in together", "Family worker and Dad", 14),
+            ("Check entitlement to free school meals", "Family worker", 10),
+        ),
+    ),
+    (
+        "We want a home that is warm and not damp.",
+        ["housing"],
+        "housing",
+        (
+            ("Report the damp to the landlord in writing", "Dad", 7),
+            ("Ask the housing officer to visit", "Family worker", 21),
+        ),
+    ),
+    (
+        "We want to argue less and have more fun together.",
+        ["family_relationships"],
+        "family_history",
+        (
+            ("Talk with the children about what a good evening looks like", "Mum and Dad", 14),
+            ("Plan one free family outing each month", "All of us", 30),
+        ),
+    ),
+    (
+        "I want to find work that fits around school hours.",
+        ["financial_stability"],
+        "employment",
+        (
+            ("Go to the Job Club on Thursday", "Mum", 14),
+            ("Write a CV with the family worker", "Mum and family worker", 28),
+        ),
+    ),
+    (
+        "We want our youngest to be ready for nursery.",
+        ["early_years"],
+        "stimulation",
+        (
+            ("Try the Stay and Play group on Tuesdays", "Mum", 28),
+            ("Ask the health visitor about the two-year check", "Mum", 21),
+        ),
+    ),
 )
 TAF_ROLES = (
     ("School", "Attendance officer"),
@@ -161,7 +215,7 @@ def sharing(gen: Generator, h: Household) -> None:
             "sharing_permission",
             h.created,
             h.worker,
-            row_id=derived_id("sharing", h.id, agency.casefold()),
+            row_id=sharing_id(h.id, agency),
             family_id=h.id,
             agency=agency,
             access="nothing" if must_not else rng.choice(("everything", "plan")),
@@ -323,7 +377,7 @@ def episode(gen: Generator, h: Household, opened: dt.date, closed: dt.date | Non
         review_on=review_on,
     )
     outcome_ids = []
-    for order, (text, categories, need) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 4))):
+    for order, (text, categories, need, actions) in enumerate(rng.sample(OUTCOMES, rng.randint(2, 4))):
         outcome_id = add(
             "plan_outcome",
             _at(plan_on),
@@ -337,7 +391,7 @@ def episode(gen: Generator, h: Household, opened: dt.date, closed: dt.date | Non
             status="achieved" if closed else "open",
         )
         outcome_ids.append(outcome_id)
-        for j, (what, who, days) in enumerate(rng.sample(ACTIONS, rng.randint(1, 2))):
+        for j, (what, who, days) in enumerate(rng.sample(actions, rng.randint(1, 2))):
             add(
                 "plan_action",
                 _at(plan_on),
@@ -363,23 +417,6 @@ def episode(gen: Generator, h: Household, opened: dt.date, closed: dt.date | Non
             agency=agency,
             phone=f"01803 {rng.randint(200000, 899999)}",
             email=None,
-        )
-    for number in range(1, rng.randint(1, 3)):
-        snapshot = {"plan_id": plan_id, "outcomes": outcome_ids, "number": number}
-        digest = hashlib.sha256(json.dumps(snapshot, sort_keys=True).encode()).hexdigest()
-        add(
-            "issued_plan",
-            _at(plan_on + dt.timedelta(days=number)),
-            by,
-            family_id=fid,
-            plan_id=plan_id,
-            number=number,
-            issued_at=_at(plan_on + dt.timedelta(days=number)),
-            issued_by=by,
-            snapshot=snapshot,
-            sha256=digest,
-            channel="print",
-            large_print=False,
         )
     reviews(gen, h, episode_id, plan_id, outcome_ids, plan_on, closed)
     contacts(gen, h, episode_id, opened, closed or gen.today)

@@ -22,6 +22,7 @@ from earlyhelp_desktop.core.store.models import (
     Hub,
     Meta,
     OutboxOp,
+    Plan,
     RefItem,
     Staff,
     Venue,
@@ -30,6 +31,7 @@ from earlyhelp_desktop.core.store.search import reindex_all
 from earlyhelp_desktop.core.store.store import Workspace
 
 CHUNK = 400
+ISSUED_SAMPLE = 60  # plans really issued (rendered) to their families: featured families first
 DEMO_STAFF = (
     ("demo", "Dee Demo", "supervisor"),
     ("worker", "Wren Walker", "family_worker"),
@@ -121,6 +123,7 @@ class Generator:
         self.assets: list[tuple[str, str]] = []  # (id, category)
         self.domains: list[str] = []
         self.previous_child: Person | None = None
+        self.featured_ids: list[str] = []
         self.hub_code = "EH"
 
     def when(self, days_ago_max: int, days_ago_min: int = 0) -> dt.datetime:
@@ -267,7 +270,8 @@ class Generator:
                 )
             )
         children = []
-        for _ in range(rng.choices((0, 1, 2, 3, 4, 5), weights=(8, 27, 32, 19, 9, 5))[0]):
+        wanted = rng.choices((0, 1, 2, 3, 4, 5), weights=(8, 27, 32, 19, 9, 5))[0]
+        for _ in range(min(wanted, 7 - len(adults))):
             female = rng.random() < 0.5
             children.append(
                 self.person(
@@ -299,11 +303,11 @@ class Generator:
         )
 
     def write_household(self, h: Household) -> None:
-        rng, add, by = self.rng, self.sink.add, h.worker
+        rng, by = self.rng, h.worker
         town, district = rng.choice(TOWNS)
         letters = "ABDEFGHJLNPQRSTUWXYZ"
         postcode = f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
-        add(
+        self.sink.add(
             "family",
             h.created,
             by,
@@ -319,7 +323,7 @@ class Generator:
             confidential_address=h.confidential,
             status="open" if h.open else "closed",
             level_of_need=h.level if h.open else None,
-            lead_worker_id=h.worker,
+            lead_worker_id=by,
             lawful_basis="public_task",
             evaluation_opt_out=rng.random() < 0.05,
             safeguarding_override=False,
@@ -328,34 +332,16 @@ class Generator:
         )
         people = h.adults + h.children
         for p in people:
-            add(
-                "person",
-                h.created,
-                by,
-                row_id=p.id,
-                family_id=h.id,
-                given_name=p.given,
-                family_name=p.family,
-                preferred_name=None,
-                family_name_first=p.family_first,
-                date_of_birth=p.dob,
-                due_date=(self.today + dt.timedelta(days=rng.randint(20, 150)))
+            school_age = p.is_child and p.dob is not None and 4 <= (self.today - p.dob).days // 365 <= 11
+            self.write_person(
+                h,
+                p,
+                due_date=self.today + dt.timedelta(days=rng.randint(20, 150))
                 if p.relationship == "unborn"
                 else None,
-                gender=None if p.female is None else ("female" if p.female else "male"),
-                ethnicity=None,
-                religion=None,
-                language=None,
                 interpreter_needed=rng.random() < 0.04,
-                communication_needs=None,
                 disability="Autism" if p.is_child and rng.random() < 0.04 else None,
-                school="Torre Primary School"
-                if p.is_child and p.dob and 4 <= (self.today - p.dob).days // 365 <= 11
-                else None,
-                nhs_number=None,
-                upn=None,
-                must_not_know_whereabouts=False,
-                merged_into_id=None,
+                school="Torre Primary School" if school_age else None,
             )
             self.membership(h, p, lives=True)
         shared = h.shared_child or rng.random() < 0.04
@@ -369,67 +355,16 @@ class Generator:
             absent = self.person(
                 CULTURES[0], h.surname, age=rng.randint(25, 55), female=False, relationship="father"
             )
-            add(
-                "person",
-                h.created,
-                by,
-                row_id=absent.id,
-                family_id=h.id,
-                given_name=absent.given,
-                family_name=absent.family,
-                preferred_name=None,
-                family_name_first=False,
-                date_of_birth=absent.dob,
-                due_date=None,
-                gender="male",
-                ethnicity=None,
-                religion=None,
-                language=None,
-                interpreter_needed=False,
-                communication_needs=None,
-                disability=None,
-                school=None,
-                nhs_number=None,
-                upn=None,
-                must_not_know_whereabouts=True,
-                merged_into_id=None,
-            )
+            self.write_person(h, absent, must_not_know_whereabouts=True)
             self.membership(h, absent, lives=False)
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "safeguarding_concern"),
-                family_id=h.id,
-                code="safeguarding_concern",
-                label="Safeguarding concern recorded",
-                note=None,
-            )
+            self.flag(h, "safeguarding_concern", "Safeguarding concern recorded")
         if rng.random() < 0.05:
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "do_not_visit_alone"),
-                family_id=h.id,
-                code="do_not_visit_alone",
-                label="Do not visit alone",
-                note=None,
-            )
+            self.flag(h, "do_not_visit_alone", "Do not visit alone")
         if rng.random() < 0.03:
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "animals"),
-                family_id=h.id,
-                code="animals",
-                label="Animals at the property",
-                note="A large dog",
-            )
+            self.flag(h, "animals", "Animals at the property", "A large dog")
         if rng.random() < 0.1:
             tag = rng.choice(TAGS)
-            add(
+            self.sink.add(
                 "family_tag",
                 h.created,
                 by,
@@ -441,6 +376,49 @@ class Generator:
         casework.sharing(self, h)
         casework.episodes(self, h)
         casework.links(self, h)
+
+    def write_person(self, h: Household, p: Person, **fields: object) -> None:
+        values: dict[str, object] = {
+            "due_date": None,
+            "ethnicity": None,
+            "religion": None,
+            "language": None,
+            "interpreter_needed": False,
+            "communication_needs": None,
+            "disability": None,
+            "school": None,
+            "nhs_number": None,
+            "upn": None,
+            "must_not_know_whereabouts": False,
+            "merged_into_id": None,
+        }
+        values.update(fields)
+        self.sink.add(
+            "person",
+            h.created,
+            h.worker,
+            row_id=p.id,
+            family_id=h.id,
+            given_name=p.given,
+            family_name=p.family,
+            preferred_name=None,
+            family_name_first=p.family_first,
+            date_of_birth=p.dob,
+            gender=None if p.female is None else ("female" if p.female else "male"),
+            **values,
+        )
+
+    def flag(self, h: Household, code: str, label: str, note: str | None = None) -> None:
+        self.sink.add(
+            "family_flag",
+            h.created,
+            h.worker,
+            row_id=derived_id("family_flag", h.id, code),
+            family_id=h.id,
+            code=code,
+            label=label,
+            note=note,
+        )
 
     def membership(self, h: Household, p: Person, *, lives: bool) -> None:
         self.sink.add(
@@ -455,6 +433,24 @@ class Generator:
             lives_in_household=lives,
             parental_responsibility=p.relationship in ("mother", "father"),
         )
+
+
+def issue_plans(ws: Workspace, featured: list[str], limit: int) -> None:
+    """Issues real plans (snapshot, hash, audit) for some families, as if printed at a review."""
+    with ws.read() as session:
+        with_plans = list(
+            session.scalars(
+                select(Plan.family_id)
+                .where(Plan.status == "active", Plan.deleted.is_(False))
+                .order_by(Plan.family_id)
+            )
+        )
+    chosen = [f for f in featured if f in set(with_plans)]
+    chosen += [f for f in with_plans if f not in chosen][: max(0, limit - len(chosen))]
+    for index, family_id in enumerate(chosen):
+        ws.services.documents.issue_plan(family_id)
+        if index % 3 == 0:  # some families have had their plan updated and issued again
+            ws.services.documents.issue_plan(family_id, large_print=index % 2 == 0)
 
 
 def build_demo(
@@ -480,12 +476,16 @@ def build_demo(
             featured = already == 0 and index < len(FEATURED)
             fresh = already == 0 and index <= len(FEATURED) + 1
             household = gen.household(index, featured, featured_slot=fresh)
+            if featured:
+                gen.featured_ids.append(household.id)
             household.shared_child = fresh and index == len(FEATURED) + 1
             gen.write_household(household)
         with ws.db.engine.begin() as conn:
             gen.sink.flush(conn)
     with ws.db.engine.begin() as conn:
         reindex_all(conn)
+    issue_plans(ws, gen.featured_ids, limit=max(4, min(ISSUED_SAMPLE, families // 4)))
+    with ws.db.engine.begin() as conn:
         conn.execute(delete(OutboxOp))  # a settled baseline: nothing waits to sync
         current = conn.execute(select(Meta.value).where(Meta.key == "hlc")).scalar() or "0"
         conn.execute(

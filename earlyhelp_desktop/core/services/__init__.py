@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.contacts import ContactService
     from earlyhelp_desktop.core.services.directory import DirectoryService
+    from earlyhelp_desktop.core.services.documents import DocumentService
     from earlyhelp_desktop.core.services.drafts import DraftService
     from earlyhelp_desktop.core.services.episodes import EpisodeService
     from earlyhelp_desktop.core.services.families import FamilyService
@@ -52,6 +53,12 @@ class Services:
         from earlyhelp_desktop.core.services.conflicts import ConflictService
 
         return ConflictService(self._ws)
+
+    @cached_property
+    def documents(self) -> DocumentService:
+        from earlyhelp_desktop.core.services.documents import DocumentService
+
+        return DocumentService(self._ws)
 
     @cached_property
     def families(self) -> FamilyService:

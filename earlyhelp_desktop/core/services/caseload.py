@@ -13,7 +13,7 @@ from typing import Literal
 from sqlalchemy import exists, func, select
 
 from earlyhelp_desktop.core.services.base import Service, today
-from earlyhelp_desktop.core.services.reviews import next_review_expression
+from earlyhelp_desktop.core.services.reviews import next_reviews
 from earlyhelp_desktop.core.store.models import (
     Assessment,
     Closure,
@@ -113,7 +113,6 @@ class CaseloadService(Service):
                 Family.level_of_need,
                 Episode.id,
                 Episode.opened_on,
-                next_review_expression(),
                 latest_assessment,
                 has_plan,
             )
@@ -131,6 +130,7 @@ class CaseloadService(Service):
         )
         with self.ws.read() as session:
             rows = session.execute(query).all()
+            dates = next_reviews(session, [r[4] for r in rows if r[4] is not None])
             flags: dict[str, list[str]] = {}
             for family_id, label in session.execute(
                 select(FamilyFlag.family_id, FamilyFlag.label).where(
@@ -146,9 +146,9 @@ class CaseloadService(Service):
                 r[3],
                 r[4],
                 r[5],
-                _date(r[6]),
-                r[7],
-                bool(r[8]) if r[4] is not None else False,
+                dates.get(r[4]) if r[4] is not None else None,
+                r[6],
+                bool(r[7]) if r[4] is not None else False,
                 tuple(sorted(flags.get(r[0], ()))),
             )
             for r in rows
@@ -163,16 +163,24 @@ class CaseloadService(Service):
             assessments = [
                 QueueItem(
                     "assessment",
-                    a.id,
-                    a.family_id,
+                    row_id,
+                    family_id,
                     ref,
                     name,
-                    (a.submitted_at or a.updated_at).date(),
-                    names.get(a.submitted_by or ""),
-                    a.submitted_by == self.user_id,
+                    (submitted_at or updated_at).date(),
+                    names.get(submitted_by or ""),
+                    submitted_by == self.user_id,
                 )
-                for a, ref, name in session.execute(
-                    select(Assessment, Family.reference, Family.display_name)
+                for row_id, family_id, submitted_at, updated_at, submitted_by, ref, name in session.execute(
+                    select(
+                        Assessment.id,
+                        Assessment.family_id,
+                        Assessment.submitted_at,
+                        Assessment.updated_at,
+                        Assessment.submitted_by,
+                        Family.reference,
+                        Family.display_name,
+                    )
                     .join(Family, Family.id == Assessment.family_id)
                     .where(Assessment.status == "submitted", Assessment.deleted.is_(False), *live_family)
                     .order_by(Assessment.submitted_at)
@@ -181,16 +189,23 @@ class CaseloadService(Service):
             closures = [
                 QueueItem(
                     "closure",
-                    c.id,
-                    c.family_id,
+                    row_id,
+                    family_id,
                     ref,
                     name,
-                    c.updated_at.date(),
-                    names.get(c.updated_by or ""),
-                    c.updated_by == self.user_id,
+                    updated_at.date(),
+                    names.get(updated_by or ""),
+                    updated_by == self.user_id,
                 )
-                for c, ref, name in session.execute(
-                    select(Closure, Family.reference, Family.display_name)
+                for row_id, family_id, updated_at, updated_by, ref, name in session.execute(
+                    select(
+                        Closure.id,
+                        Closure.family_id,
+                        Closure.updated_at,
+                        Closure.updated_by,
+                        Family.reference,
+                        Family.display_name,
+                    )
                     .join(Family, Family.id == Closure.family_id)
                     .where(Closure.status == "submitted", Closure.deleted.is_(False), *live_family)
                     .order_by(Closure.updated_at)
@@ -210,6 +225,23 @@ class CaseloadService(Service):
             for w in self.ws.services.steps.waiting_sign_off()
         ]
         return SignOffQueue(assessments, closures, steps)
+
+    def _sign_off_count(self) -> int:
+        live_family = (Family.deleted.is_(False), Family.merged_into_id.is_(None))
+        with self.ws.read() as session:
+            assessments = session.scalar(
+                select(func.count())
+                .select_from(Assessment)
+                .join(Family, Family.id == Assessment.family_id)
+                .where(Assessment.status == "submitted", Assessment.deleted.is_(False), *live_family)
+            )
+            closures = session.scalar(
+                select(func.count())
+                .select_from(Closure)
+                .join(Family, Family.id == Closure.family_id)
+                .where(Closure.status == "submitted", Closure.deleted.is_(False), *live_family)
+            )
+        return (assessments or 0) + (closures or 0) + len(self.ws.services.steps.waiting_sign_off())
 
     def counts(self, worker_id: str | None = None) -> Counts:
         """The numbers shown beside My caseload, Reviews due, Links and Supervision."""
@@ -236,18 +268,13 @@ class CaseloadService(Service):
                 if supervisor
                 else 0
             )
+        due = services.reviews.due(DUE_WITHIN_DAYS, worker_id=worker)
         return Counts(
             caseload=caseload or 0,
-            reviews_due=len(services.reviews.due(DUE_WITHIN_DAYS, worker_id=worker)),
-            reviews_overdue=len(services.reviews.overdue(worker_id=worker)),
-            unanswered_referrals=len(services.links.unanswered(connector_id=worker)),
-            follow_ups_due=len(services.closures.follow_ups_due(DUE_WITHIN_DAYS, worker_id=worker)),
-            sign_off=self.sign_off_queue().total if supervisor else 0,
+            reviews_due=len(due),
+            reviews_overdue=sum(1 for d in due if d.overdue),
+            unanswered_referrals=services.links.count_unanswered(connector_id=worker),
+            follow_ups_due=services.closures.count_follow_ups(DUE_WITHIN_DAYS, worker_id=worker),
+            sign_off=self._sign_off_count() if supervisor else 0,
             conflicts=conflicts or 0,
         )
-
-
-def _date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import InvalidInput, NotPermitted, WrongState
@@ -161,23 +161,13 @@ class ClosureService(Service):
 
     def follow_ups_due(self, within_days: int = 14, *, worker_id: str | None = None) -> list[FollowUp]:
         """Signed-off closures whose follow-up check is due (or overdue), soonest first."""
-        until = today() + dt.timedelta(days=within_days)
         query = (
             select(Closure, Family.reference, Family.display_name, Staff.full_name)
             .join(Family, Family.id == Closure.family_id)
             .outerjoin(Staff, Staff.id == Family.lead_worker_id)
-            .where(
-                Closure.deleted.is_(False),
-                Closure.status == "signed_off",
-                Closure.follow_up_on.is_not(None),
-                Closure.follow_up_on <= until,
-                Family.deleted.is_(False),
-                Family.status == "closed",
-            )
+            .where(*_follow_ups(within_days, worker_id))
             .order_by(Closure.follow_up_on)
         )
-        if worker_id is not None:
-            query = query.where(Family.lead_worker_id == worker_id)
         with self.ws.read() as session:
             rows = session.execute(query).all()
         return [
@@ -185,6 +175,16 @@ class ClosureService(Service):
             for c, ref, name, lead in rows
             if c.follow_up_on is not None
         ]
+
+    def count_follow_ups(self, within_days: int = 14, *, worker_id: str | None = None) -> int:
+        with self.ws.read() as session:
+            found = session.scalar(
+                select(func.count())
+                .select_from(Closure)
+                .join(Family, Family.id == Closure.family_id)
+                .where(*_follow_ups(within_days, worker_id))
+            )
+        return found or 0
 
     @staticmethod
     def _closure_of(session: Session, episode_id: str) -> Closure | None:
@@ -204,6 +204,20 @@ class ClosureService(Service):
                 "You submitted this closure: another supervisor must sign it off or return it."
             )
         return closure
+
+
+def _follow_ups(within_days: int, worker_id: str | None) -> list[ColumnElement[bool]]:
+    conditions = [
+        Closure.deleted.is_(False),
+        Closure.status == "signed_off",
+        Closure.follow_up_on.is_not(None),
+        Closure.follow_up_on <= today() + dt.timedelta(days=within_days),
+        Family.deleted.is_(False),
+        Family.status == "closed",
+    ]
+    if worker_id is not None:
+        conditions.append(Family.lead_worker_id == worker_id)
+    return conditions
 
 
 def _final_scores(

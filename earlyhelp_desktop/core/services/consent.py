@@ -175,7 +175,8 @@ class ConsentService(Service):
                 if row.deleted:
                     row.deleted = False
                 changed = assign(row, values)
-                self.audit(session, "update", "agreement", row_id, episode.family_id, fields=changed)
+                if changed:
+                    self.audit(session, "update", "agreement", row_id, episode.family_id, fields=changed)
         return changes({"agreement"}, [episode.family_id], [row_id])
 
     def withdraw(
@@ -303,7 +304,8 @@ class ConsentService(Service):
                 if row.deleted:
                     row.deleted = False
                 changed = assign(row, values)
-                self.audit(session, "update", "sharing_permission", row.id, family_id, fields=changed)
+                if changed:
+                    self.audit(session, "update", "sharing_permission", row.id, family_id, fields=changed)
         return changes({"sharing_permission"}, [family_id], [row_id])
 
     def remove_sharing(self, family_id: str, agency: str) -> Changes:

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from earlyhelp_desktop.core.errors import InvalidInput, WrongState
 from earlyhelp_desktop.core.ids import new_id
@@ -116,24 +116,44 @@ class DirectoryService(Service):
         family search: "cafe" finds "Café"."""
         if isinstance(flt, str):
             flt = DirectoryFilter(text=flt)
-        query = select(CommunityAsset).where(CommunityAsset.deleted.is_(False))
+        conditions: list[ColumnElement[bool]] = [CommunityAsset.deleted.is_(False)]
         if not flt.include_retired:
-            query = query.where(CommunityAsset.active.is_(True))
+            conditions.append(CommunityAsset.active.is_(True))
         if flt.category:
-            query = query.where(CommunityAsset.category_code == flt.category)
+            conditions.append(CommunityAsset.category_code == flt.category)
         if flt.takes_referrals is not None:
-            query = query.where(CommunityAsset.takes_referrals.is_(flt.takes_referrals))
+            conditions.append(CommunityAsset.takes_referrals.is_(flt.takes_referrals))
         if flt.kitemark:
-            query = query.where(CommunityAsset.kitemark == flt.kitemark)
+            conditions.append(CommunityAsset.kitemark == flt.kitemark)
         if flt.due_for_review:
-            query = query.where(CommunityAsset.review_on.is_not(None), CommunityAsset.review_on <= today())
-        with self.ws.read() as session:
-            labels = ref_codes(session, "asset_category", active_only=False)
-            rows = session.scalars(query.order_by(CommunityAsset.activity, CommunityAsset.organisation)).all()
+            conditions += [CommunityAsset.review_on.is_not(None), CommunityAsset.review_on <= today()]
         wanted = tokens(flt.text)
-        if wanted:
-            rows = [a for a in rows if _matches(a, labels.get(a.category_code, ""), wanted)]
-        return list(rows[:limit])
+        order = (CommunityAsset.activity, CommunityAsset.organisation, CommunityAsset.id)
+        with self.ws.read() as session:
+            if not wanted:
+                return list(
+                    session.scalars(select(CommunityAsset).where(*conditions).order_by(*order).limit(limit))
+                )
+            labels = ref_codes(session, "asset_category", active_only=False)
+            # match on the words only (cheap columns), then load the entries that matched
+            texts = session.execute(
+                select(
+                    CommunityAsset.id,
+                    CommunityAsset.category_code,
+                    CommunityAsset.organisation,
+                    CommunityAsset.activity,
+                    CommunityAsset.description,
+                    CommunityAsset.venue_name,
+                    CommunityAsset.postcode,
+                )
+                .where(*conditions)
+                .order_by(*order)
+            ).all()
+            ids = [row[0] for row in texts if _matches((*row[2:], labels.get(row[1], "")), wanted)][:limit]
+            found = {
+                a.id: a for a in session.scalars(select(CommunityAsset).where(CommunityAsset.id.in_(ids)))
+            }
+        return [found[i] for i in ids if i in found]
 
     def due_for_review(self) -> list[CommunityAsset]:
         """Active entries whose check date has come (oldest first)."""
@@ -181,19 +201,6 @@ class DirectoryService(Service):
         return clean
 
 
-def _matches(asset: CommunityAsset, category: str, wanted: list[str]) -> bool:
-    words = tokens(
-        " ".join(
-            part
-            for part in (
-                asset.organisation,
-                asset.activity,
-                asset.description,
-                asset.venue_name,
-                asset.postcode,
-                category,
-            )
-            if part
-        )
-    )
+def _matches(parts: tuple[str | None, ...], wanted: list[str]) -> bool:
+    words = tokens(" ".join(part for part in parts if part))
     return all(any(word.startswith(w) for word in words) for w in wanted)

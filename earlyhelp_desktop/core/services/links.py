@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import InvalidInput, WrongState
@@ -29,7 +29,6 @@ from earlyhelp_desktop.core.ids import new_id
 from earlyhelp_desktop.core.services import validate as v
 from earlyhelp_desktop.core.services.base import Changes, Service, changes, today
 from earlyhelp_desktop.core.services.common import EVERYONE, assign, live, member, ref_codes
-from earlyhelp_desktop.core.services.families import full_name
 from earlyhelp_desktop.core.services.outcomes import Change
 from earlyhelp_desktop.core.store.models import CommunityAsset, Family, LinkEvent, Person, SocialLink, Staff
 
@@ -220,11 +219,19 @@ class LinkService(Service):
 
     def unanswered(self, days: int = UNANSWERED_DAYS, *, connector_id: str | None = None) -> list[LinkView]:
         """Referrals with no answer after ``days`` days (14 by default), longest waiting first."""
-        cutoff = today() - dt.timedelta(days=days)
-        conditions = [SocialLink.status == "referred", SocialLink.referred_on <= cutoff]
-        if connector_id is not None:
-            conditions.append(SocialLink.connector_id == connector_id)
-        return self._views(*conditions, order=SocialLink.referred_on)
+        return self._views(*_unanswered(days, connector_id), order=SocialLink.referred_on)
+
+    def count_unanswered(self, days: int = UNANSWERED_DAYS, *, connector_id: str | None = None) -> int:
+        with self.ws.read() as session:
+            found = session.scalar(
+                select(func.count())
+                .select_from(SocialLink)
+                .join(Family, Family.id == SocialLink.family_id)
+                .where(
+                    SocialLink.deleted.is_(False), Family.deleted.is_(False), *_unanswered(days, connector_id)
+                )
+            )
+        return found or 0
 
     def record_wellbeing(
         self,
@@ -274,8 +281,18 @@ class LinkService(Service):
         )
 
     def _views(self, *conditions: ColumnElement[bool], order: Any = None) -> list[LinkView]:
+        # names as columns, not whole rows: a list of thousands stays quick
         query = (
-            select(SocialLink, Person, CommunityAsset, Family.reference, Staff.full_name)
+            select(
+                SocialLink,
+                Person.given_name,
+                Person.family_name,
+                Person.family_name_first,
+                CommunityAsset.activity,
+                CommunityAsset.organisation,
+                Family.reference,
+                Staff.full_name,
+            )
             .join(Person, Person.id == SocialLink.person_id)
             .join(CommunityAsset, CommunityAsset.id == SocialLink.asset_id)
             .join(Family, Family.id == SocialLink.family_id)
@@ -286,9 +303,22 @@ class LinkService(Service):
         with self.ws.read() as session:
             rows = session.execute(query).all()
         return [
-            LinkView(link, full_name(person), asset.activity, asset.organisation, ref, connector)
-            for link, person, asset, ref, connector in rows
+            LinkView(link, _name(given, family, first), activity, organisation, ref, connector)
+            for link, given, family, first, activity, organisation, ref, connector in rows
         ]
+
+
+def _name(given: str, family: str, family_first: bool) -> str:
+    """As families.full_name, from columns."""
+    return f"{family} {given}".strip() if family_first else f"{given} {family}".strip()
+
+
+def _unanswered(days: int, connector_id: str | None) -> list[ColumnElement[bool]]:
+    cutoff = today() - dt.timedelta(days=days)
+    conditions = [SocialLink.status == "referred", SocialLink.referred_on <= cutoff]
+    if connector_id is not None:
+        conditions.append(SocialLink.connector_id == connector_id)
+    return conditions
 
 
 def _refusal(current: str, wanted: str, allowed: tuple[str, ...]) -> str:

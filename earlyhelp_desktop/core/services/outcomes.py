@@ -253,7 +253,8 @@ class OutcomeService(Service):
                 if existing.deleted:
                     existing.deleted = False
                 changed = assign(existing, values)
-                self.audit(session, "update", "instrument", existing.id, fields=changed)
+                if changed:
+                    self.audit(session, "update", "instrument", existing.id, fields=changed)
                 row_id = existing.id
         return changes({"instrument"}, created=[row_id])
 

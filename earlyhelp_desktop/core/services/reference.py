@@ -158,7 +158,8 @@ class ReferenceService(Service):
                 if extra is not None:
                     values["extra"] = extra
                 changed = assign(row, values)
-                self.audit(session, "update", "ref_item", row_id, list_name=list_name, fields=changed)
+                if changed:
+                    self.audit(session, "update", "ref_item", row_id, list_name=list_name, fields=changed)
         return changes({"ref_item"}, created=[row_id])
 
     # -- hubs, localities and venues ---------------------------------------------------------------

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, select
+from sqlalchemy import ColumnElement, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import WrongState
@@ -40,6 +40,7 @@ DECISIONS = {
     "step_down": "Step down to universal services",
     "close": "Close",
 }
+CHUNK = 5000  # ids per IN (...) list, well under SQLite's limit on bound parameters
 NEXT_STEP = {
     "step_up": "Next: record the step up to the front door for a supervisor's sign-off.",
     "step_down": "Next: record the step down, then submit the closure.",
@@ -92,7 +93,9 @@ def review_progress_id(review_id: str, outcome_id: str) -> str:
 
 
 def next_review_expression() -> ColumnElement[Any]:
-    """SQL for an episode's next review date: its latest review's, else its plan's."""
+    """The same rule as ``next_reviews`` as SQL correlated to ``Episode``, for queries that compose it
+    (e.g. the plans to print for this week's reviews). Evaluated per row: prefer ``next_reviews`` for
+    long lists."""
     reviewed = exists().where(Review.episode_id == Episode.id, Review.deleted.is_(False))
     latest = (
         select(Review.next_review_on)
@@ -109,6 +112,37 @@ def next_review_expression() -> ColumnElement[Any]:
         .scalar_subquery()
     )
     return case((reviewed, latest), else_=planned)
+
+
+def next_reviews(session: Session, episode_ids: Sequence[str]) -> dict[str, dt.date | None]:
+    """Each episode's next review: the date set at its latest review, else (before any review) its
+    plan's review date. SQLite picks the latest review per episode (a window over the episode index),
+    so only one row per episode comes back, however many there are."""
+    reviewed: dict[str, dt.date | None] = {}
+    planned: dict[str, dt.date | None] = {}
+    for start in range(0, len(episode_ids), CHUNK):
+        chunk = list(episode_ids[start : start + CHUNK])
+        rank = (
+            func.row_number()
+            .over(partition_by=Review.episode_id, order_by=(Review.held_on.desc(), Review.created_at.desc()))
+            .label("rank")
+        )
+        ranked = (
+            select(Review.episode_id, Review.next_review_on, rank)
+            .where(Review.episode_id.in_(chunk), Review.deleted.is_(False))
+            .subquery()
+        )
+        for episode_id, following in session.execute(
+            select(ranked.c.episode_id, ranked.c.next_review_on).where(ranked.c.rank == 1)
+        ).all():
+            reviewed[episode_id] = following
+        for episode_id, review_on in session.execute(
+            select(Plan.episode_id, Plan.review_on)
+            .where(Plan.episode_id.in_(chunk), Plan.deleted.is_(False), Plan.status == "active")
+            .order_by(Plan.created_at.desc())
+        ).all():
+            planned[episode_id] = review_on  # the oldest plan is written last and wins
+    return {e: reviewed[e] if e in reviewed else planned.get(e) for e in episode_ids}
 
 
 class ReviewService(Service):
@@ -244,10 +278,7 @@ class ReviewService(Service):
 
     def next_review(self, episode_id: str) -> dt.date | None:
         with self.ws.read() as session:
-            found = session.scalar(
-                select(next_review_expression()).select_from(Episode).where(Episode.id == episode_id)
-            )
-        return _as_date(found)
+            return next_reviews(session, [episode_id])[episode_id]
 
     def due(self, within_days: int = 14, *, worker_id: str | None = None) -> list[ReviewDue]:
         """Open families whose next review is due within ``within_days`` or is overdue, soonest first."""
@@ -258,20 +289,16 @@ class ReviewService(Service):
         return self._due(today() - dt.timedelta(days=1), worker_id)
 
     def _due(self, until: dt.date, worker_id: str | None) -> list[ReviewDue]:
-        due = next_review_expression().label("due")
-        query: Select[Any] = (
+        query = (
             select(
+                Episode.id,
                 Family.id,
                 Family.reference,
                 Family.display_name,
                 Family.level_of_need,
                 Family.lead_worker_id,
-                Staff.full_name,
-                Episode.id,
-                due,
             )
             .join(Family, Family.id == Episode.family_id)
-            .outerjoin(Staff, Staff.id == Family.lead_worker_id)
             .where(
                 Episode.status == "open",
                 Episode.deleted.is_(False),
@@ -279,32 +306,26 @@ class ReviewService(Service):
                 Family.merged_into_id.is_(None),
             )
         )
-        if worker_id is not None:
+        if worker_id is not None:  # a caseload is small: look at each of its episodes
             query = query.where(Family.lead_worker_id == worker_id)
-        # Only episodes that can be due are worth the per-episode lookups: the next review is the latest
-        # review's date or, before any review, the plan's, so it is due only if some review or the plan
-        # names a date by then. (Two cheap scans instead of three lookups for every open episode.)
-        query = query.where(
-            Episode.id.in_(
-                select(Review.episode_id).where(Review.deleted.is_(False), Review.next_review_on <= until)
+        else:
+            # Hub-wide, only episodes that can be due are worth looking at: the next review is the
+            # latest review's date or, before any review, the plan's, so it can be due only if a review
+            # or the plan names a date by then (two index range scans).
+            by_review = select(Review.episode_id).where(
+                Review.deleted.is_(False), Review.next_review_on <= until
             )
-            | Episode.id.in_(
-                select(Plan.episode_id).where(
-                    Plan.deleted.is_(False), Plan.status == "active", Plan.review_on <= until
-                )
+            by_plan = select(Plan.episode_id).where(
+                Plan.deleted.is_(False), Plan.status == "active", Plan.review_on <= until
             )
-        )
-        inner = query.subquery()
+            query = query.where(Episode.id.in_(by_review) | Episode.id.in_(by_plan))
         with self.ws.read() as session:
-            rows = session.execute(
-                select(inner)
-                .where(inner.c.due.is_not(None), inner.c.due <= until)
-                .order_by(inner.c.due, inner.c.display_name)
-            ).all()
-        return [ReviewDue(r[0], r[1], r[2], r[3], r[4], r[5], r[6], _as_date(r[7]) or until) for r in rows]
-
-
-def _as_date(value: object) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
+            rows = session.execute(query).all()
+            dates = next_reviews(session, [r[0] for r in rows])
+            names = dict(session.execute(select(Staff.id, Staff.full_name)).all())
+        found = [
+            ReviewDue(family, ref, name, level, lead, names.get(lead or ""), episode, due)
+            for episode, family, ref, name, level, lead in rows
+            if (due := dates.get(episode)) is not None and due <= until
+        ]
+        return sorted(found, key=lambda d: (d.due_on, d.display_name, d.reference))

@@ -129,3 +129,35 @@ def test_connectors_do_not_record_reviews(connector, worker, household, unchange
     ids = make_plan(worker, household)
     with unchanged(connector), pytest.raises(NotPermitted):
         _review(connector, household, ids)
+
+
+def test_the_sql_and_python_forms_of_the_next_review_rule_agree(worker, household):
+    """next_review_expression (composed into other queries) and next_reviews (long lists) are one rule."""
+    from sqlalchemy import select
+
+    from earlyhelp_desktop.core.services.reviews import next_review_expression, next_reviews
+    from earlyhelp_desktop.core.store.models import Episode
+
+    make_plan(worker, household, review_in_days=5)
+    unplanned = make_household(worker, "Llŷr")
+    reviewed = make_household(worker, "Wójcik")
+    reviewed_ids = make_plan(worker, reviewed, review_in_days=-1)
+    _review(worker, reviewed, reviewed_ids, next_review_on=TODAY + dt.timedelta(weeks=9))
+    closing = make_household(worker, "Nguyễn")
+    closing_ids = make_plan(worker, closing, review_in_days=3)
+    _review(worker, closing, closing_ids, decision="close", next_review_on=None)
+    episodes = [household.episode_id, unplanned.episode_id, reviewed.episode_id, closing.episode_id]
+    with worker.read() as session:
+        in_sql = dict(
+            session.execute(
+                select(Episode.id, next_review_expression()).where(Episode.id.in_(episodes))
+            ).all()
+        )
+        in_python = next_reviews(session, episodes)
+    assert in_python == {
+        household.episode_id: TODAY + dt.timedelta(days=5),
+        unplanned.episode_id: None,
+        reviewed.episode_id: TODAY + dt.timedelta(weeks=9),
+        closing.episode_id: None,
+    }
+    assert in_sql == in_python

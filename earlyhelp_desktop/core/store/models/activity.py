@@ -28,7 +28,9 @@ class Contact(FamilyScoped, Base):
     note: Mapped[str] = mapped_column(Text)
     worker_id: Mapped[str | None] = mapped_column(String(36))
     person_ids: Mapped[list[str] | None]
-    amends_id: Mapped[str | None] = mapped_column(String(36))  # a correction points at what it corrects
+    amends_id: Mapped[str | None] = mapped_column(
+        String(36), index=True
+    )  # a correction points at what it corrects
 
 
 class OutcomeMeasure(FamilyScoped, Base):
@@ -85,7 +87,7 @@ class SocialLink(FamilyScoped, Base):
     asset_id: Mapped[str] = mapped_column(String(36), index=True)
     need_area: Mapped[str | None] = mapped_column(String(48))
     connector_id: Mapped[str | None] = mapped_column(String(36))
-    status: Mapped[str] = mapped_column(String(16), default="offered")
+    status: Mapped[str] = mapped_column(String(16), default="offered", index=True)
     offered_on: Mapped[dt.date]
     referred_on: Mapped[dt.date | None]
     responded_on: Mapped[dt.date | None]

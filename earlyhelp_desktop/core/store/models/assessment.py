@@ -31,7 +31,9 @@ class Assessment(FamilyScoped, Base):
     analysis: Mapped[str | None] = mapped_column(Text)
     worry_scales: Mapped[dict[str, Any] | None]  # {"child": 0-10, "parent": 0-10, "worker": 0-10}
     level_of_need: Mapped[int | None] = guarded()
-    status: Mapped[str] = guarded(String(16), default="draft")  # draft|submitted|signed_off|returned
+    status: Mapped[str] = guarded(
+        String(16), default="draft", index=True
+    )  # draft|submitted|signed_off|returned
     submitted_at: Mapped[dt.datetime | None]
     submitted_by: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime | None]
@@ -90,9 +92,11 @@ class Closure(FamilyScoped, Base):
     reason_code: Mapped[str] = guarded(String(48))
     closed_on: Mapped[dt.date] = guarded()
     moving_on_note: Mapped[str | None] = mapped_column(Text)
-    follow_up_on: Mapped[dt.date | None]
+    follow_up_on: Mapped[dt.date | None] = mapped_column(index=True)
     final_scores: Mapped[dict[str, Any] | None]  # {"worker": {domain: 1-5}, "family": {...}}
-    status: Mapped[str] = guarded(String(16), default="submitted")  # submitted|signed_off|returned
+    status: Mapped[str] = guarded(
+        String(16), default="submitted", index=True
+    )  # submitted|signed_off|returned
     decided_by: Mapped[str | None] = mapped_column(String(36))
     decided_at: Mapped[dt.datetime | None]
     return_reason: Mapped[str | None] = mapped_column(Text)

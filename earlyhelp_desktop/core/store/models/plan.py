@@ -24,7 +24,7 @@ class Plan(FamilyScoped, Base):
     going_well: Mapped[str | None] = mapped_column(Text)
     want_to_change: Mapped[str | None] = mapped_column(Text)
     share_with_note: Mapped[str | None] = mapped_column(Text)
-    review_on: Mapped[dt.date | None]
+    review_on: Mapped[dt.date | None] = mapped_column(index=True)
 
 
 class PlanOutcome(FamilyScoped, Base):
@@ -97,7 +97,7 @@ class Review(FamilyScoped, Base):
     decision: Mapped[str] = guarded(String(16), default="continue")  # continue|step_up|step_down|close
     notes: Mapped[str | None] = mapped_column(Text)
     family_comments: Mapped[str | None] = mapped_column(Text)
-    next_review_on: Mapped[dt.date | None]
+    next_review_on: Mapped[dt.date | None] = mapped_column(index=True)
 
 
 class ReviewProgress(FamilyScoped, Base):

@@ -76,6 +76,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_assessment_episode_id'), 'assessment', ['episode_id'], unique=False)
     op.create_index(op.f('ix_assessment_family_id'), 'assessment', ['family_id'], unique=False)
+    op.create_index(op.f('ix_assessment_status'), 'assessment', ['status'], unique=False)
 
     op.create_table('audit_event',
     sa.Column('at', sa.String(length=32), nullable=False),
@@ -122,6 +123,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_closure_episode_id'), 'closure', ['episode_id'], unique=False)
     op.create_index(op.f('ix_closure_family_id'), 'closure', ['family_id'], unique=False)
+    op.create_index(op.f('ix_closure_follow_up_on'), 'closure', ['follow_up_on'], unique=False)
+    op.create_index(op.f('ix_closure_status'), 'closure', ['status'], unique=False)
 
     op.create_table('community_asset',
     sa.Column('organisation', sa.String(), nullable=False),
@@ -179,6 +182,7 @@ def upgrade() -> None:
     *_syncable(),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact'))
     )
+    op.create_index(op.f('ix_contact_amends_id'), 'contact', ['amends_id'], unique=False)
     op.create_index(op.f('ix_contact_family_id'), 'contact', ['family_id'], unique=False)
     op.create_index(op.f('ix_contact_occurred_at'), 'contact', ['occurred_at'], unique=False)
 
@@ -418,6 +422,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_plan_episode_id'), 'plan', ['episode_id'], unique=False)
     op.create_index(op.f('ix_plan_family_id'), 'plan', ['family_id'], unique=False)
+    op.create_index(op.f('ix_plan_review_on'), 'plan', ['review_on'], unique=False)
 
     op.create_table('plan_action',
     sa.Column('plan_id', sa.String(length=36), nullable=False),
@@ -488,6 +493,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_review_episode_id'), 'review', ['episode_id'], unique=False)
     op.create_index(op.f('ix_review_family_id'), 'review', ['family_id'], unique=False)
+    op.create_index(op.f('ix_review_next_review_on'), 'review', ['next_review_on'], unique=False)
 
     op.create_table('review_progress',
     sa.Column('review_id', sa.String(length=36), nullable=False),
@@ -535,6 +541,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_social_link_asset_id'), 'social_link', ['asset_id'], unique=False)
     op.create_index(op.f('ix_social_link_family_id'), 'social_link', ['family_id'], unique=False)
     op.create_index(op.f('ix_social_link_person_id'), 'social_link', ['person_id'], unique=False)
+    op.create_index(op.f('ix_social_link_status'), 'social_link', ['status'], unique=False)
 
     op.create_table('staff',
     sa.Column('username', sa.String(length=64), nullable=False),
