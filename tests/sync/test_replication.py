@@ -162,3 +162,32 @@ def test_a_redacted_note_leaves_every_copy_and_the_server_log(
     with sync_server.store.engine.connect() as conn:
         payloads = conn.execute(select(db.ops.c.payload).where(db.ops.c.row_id == cid)).scalars().all()
     assert payloads and not any(secret in p for p in payloads)
+
+
+def test_a_store_restored_from_a_backup_catches_up_and_makes_no_duplicate_op_ids(laptop: Laptop) -> None:
+    import shutil
+
+    a = laptop("a")
+    first = a.services.families.add("Before the backup").id
+    synced(a)
+    directory = a.store.directory
+    a.db.checkpoint()
+    a.lock()
+    shutil.copy(directory / "store.db", directory.parent / "backup.db")
+    a = unlock(a)
+    second = a.services.families.add("After the backup").id
+    synced(a)
+    a.lock()
+    for leftover in directory.glob("store.db*"):
+        leftover.unlink()
+    shutil.copy(directory.parent / "backup.db", directory / "store.db")
+    a = unlock(a)
+    # the first sync notices what the restored store lacks and merges it back from the server
+    assert Replicator(a).run().status in ("synced", "partial")
+    third = a.services.families.add("After the restore").id
+    synced(a)
+    for fid in (first, second, third):
+        assert family(a, fid).deleted is False
+    with a.read() as session:
+        assert session.scalars(select(OutboxOp).where(OutboxOp.state == "rejected")).first() is None
+    a.lock()

@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.ids import derived_id
-from earlyhelp_desktop.core.replication.local import MODELS, Known, when
+from earlyhelp_desktop.core.replication.local import MODELS, Known, bump_generation, when
 from earlyhelp_desktop.core.store.capture import SCHEMA, load_clock, save_clock
 from earlyhelp_desktop.core.store.models import AppliedOp, ConflictRecord, FieldHistory, Syncable
 from earlyhelp_desktop.core.store.rows import row_state, store_state
@@ -147,6 +147,8 @@ class Applier:
             if family_id in self._deleted_changed or (family.sync_meta or {}).get("deleted"):
                 settle_family(self.session, family, self)
         save_clock(self.session, self.clock)
+        if self.result.applied:
+            bump_generation(self.session)
 
     def refresh_conflicts(
         self, spec: TableSpec, obj: Syncable, state: RowState, live: Liveness, by: str | None

@@ -3,7 +3,8 @@
 Kept in ``sync-device.json`` beside the store (private permissions), outside the encrypted database on
 purpose: the escrow path must be able to prove which laptop is asking before anyone can unlock it. It
 holds no personal data. The counter is written to disk before each request that uses it, so a request
-is never signed twice with one counter.
+is never signed twice with one counter. ``stamp_floor`` survives a restore of the database from a backup,
+so the clock (and the op ids made from it) moves past what was already sent.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class DeviceFile:
     private_key: str
     epoch: str
     counter: int = 0
+    stamp_floor: int = 0  # the highest stamp this laptop has sent: its clock never goes below it
 
     @classmethod
     def path_in(cls, directory: Path) -> Path:

@@ -24,18 +24,21 @@ from earlyhelp_desktop.core.replication.apply import Applier
 from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.replication.local import (
     CURSOR,
+    DIGEST_CACHE,
     EVICT,
+    GENERATION,
     LAST_REPORT,
     LAST_SYNCED,
     MODELS,
     TOKENS,
     Known,
+    bump_generation,
     get_json,
     get_meta,
     set_meta,
 )
 from earlyhelp_desktop.core.replication.verify import differing, local_parts, totals
-from earlyhelp_desktop.core.store.capture import REMOTE
+from earlyhelp_desktop.core.store.capture import REMOTE, load_clock, save_clock
 from earlyhelp_desktop.core.store.models import (
     AppliedOp,
     ConflictRecord,
@@ -242,6 +245,7 @@ class Replicator:
         if not self.client or not self.client.token:
             if self.password:
                 self.login(self.password)
+        self._keep_clock_ahead()
         self._push(run, say, stop, states=("pending", "held"))
         for _ in range(3):
             final = self._pull(run, say, stop)
@@ -281,9 +285,23 @@ class Replicator:
             done += len(batch)
             say("push", done, total)
 
+    def _keep_clock_ahead(self) -> None:
+        """Op ids come from stamps: a store restored from a backup must not reuse a stamp it sent before."""
+        assert self.device is not None
+        with self._remote() as session:
+            clock = load_clock(session)
+            if clock.last < self.device.stamp_floor:
+                clock.observe(self.device.stamp_floor)
+                save_clock(session, clock)
+
     def _acknowledge(
         self, batch: list[Op], problems: list[OpProblem], canonical: dict[str, int], run: _Run
     ) -> None:
+        assert self.device is not None
+        highest = max((op.stamp for op in batch), default=0)
+        if highest > self.device.stamp_floor:
+            self.device.stamp_floor = highest
+            self.device.save()
         by_id = {p.op_id: p for p in problems}
         acked = [op.op_id for op in batch if op.op_id not in by_id]
         run.pushed += len(acked)
@@ -392,9 +410,22 @@ class Replicator:
     def _verify(self, run: _Run, final: PullResponse, say: Progress) -> bool:
         assert final.digest is not None and self.client is not None
         buckets = set(final.digest)
+        parts: dict[str, dict[str, int]] | None = None
         with self.ws.read() as session:
-            parts = local_parts(session, buckets)
-        mine = totals(parts)
+            key = [
+                session.scalar(select(func.max(OutboxOp.seq))) or 0,
+                get_meta(session, GENERATION) or "0",
+                sorted(buckets),
+            ]
+            cached = get_json(session, DIGEST_CACHE, {})
+            if isinstance(cached, dict) and cached.get("key") == key:
+                mine = dict(cached.get("totals") or {})  # nothing changed here since it was computed
+            else:
+                parts = local_parts(session, buckets)
+                mine = totals(parts)
+        if parts is not None:
+            with self._remote() as session:
+                set_meta(session, DIGEST_CACHE, json.dumps({"key": key, "totals": mine}))
         wrong = [b for b in sorted(buckets) if mine.get(b) != final.digest[b]]
         say("verify", 1, 1)
         if not wrong:
@@ -403,6 +434,9 @@ class Replicator:
             unsent = session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0
         if unsent:
             return False  # changes made during this sync: the next one compares again
+        if parts is None:
+            with self.ws.read() as session:
+                parts = local_parts(session, buckets)
         for bucket in wrong:
             server_parts = self.client.digest(DigestRequest(bucket=bucket)).parts
             families = differing(parts.get(bucket, {}), server_parts)
@@ -580,6 +614,7 @@ def _rewrite_version(session: Session, op: Op, new_stamp: int) -> None:
     """The server clamped this op's stamp: every local copy of its version id takes the canonical one."""
     old = op.version
     new = with_stamp(old, new_stamp)
+    bump_generation(session)
     model = MODELS.get(op.table)
     if model is None:
         return
@@ -599,6 +634,7 @@ def _rewrite_version(session: Session, op: Op, new_stamp: int) -> None:
 
 def evict_family(session: Session, family_id: str) -> None:
     """Removes a family that now belongs to another hub from this laptop (not a delete: no op)."""
+    bump_generation(session)
     for table, model in MODELS.items():
         column = getattr(model, "family_id", None)
         if column is None:

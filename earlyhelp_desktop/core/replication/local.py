@@ -37,6 +37,13 @@ TOKENS = "sync.tokens"
 LAST_REPORT = "sync.last_report"
 LAST_SYNCED = "sync.last_synced_at"
 EVICT = "sync.evict"
+GENERATION = "sync.generation"  # moves whenever replicated rows change outside change capture
+DIGEST_CACHE = "sync.digest_cache"
+
+
+def bump_generation(session: Session) -> None:
+    """Says the rows changed in a way the outbox does not show (pulled ops, evictions, rewrites)."""
+    set_meta(session, GENERATION, str(int(get_meta(session, GENERATION) or "0") + 1))
 
 
 def get_meta(session: Session, key: str) -> str | None:
