@@ -15,8 +15,9 @@ API for the desktop UI::
 Logging out, switching user or locking never clears the outbox; every op records who made it.
 """
 
-from earlyhelp_desktop.core.replication.engine import Replicator, SyncReport, SyncStatus, sync_status
+from earlyhelp_desktop.core.replication.engine import Replicator
 from earlyhelp_desktop.core.replication.enrol import EnrolError, enrol, login_online
+from earlyhelp_desktop.core.replication.status import SyncReport, SyncStatus, sync_status
 
 __all__ = [
     "EnrolError",

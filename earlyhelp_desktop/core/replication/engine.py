@@ -13,15 +13,16 @@ import gzip
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import requests
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.replication.apply import Applier
 from earlyhelp_desktop.core.replication.device import DeviceFile
+from earlyhelp_desktop.core.replication.housekeeping import evict_family, rewrite_version, wipe
 from earlyhelp_desktop.core.replication.local import (
     CURSOR,
     DIGEST_CACHE,
@@ -29,27 +30,21 @@ from earlyhelp_desktop.core.replication.local import (
     GENERATION,
     LAST_REPORT,
     LAST_SYNCED,
-    MODELS,
     TOKENS,
     Known,
-    bump_generation,
     get_json,
     get_meta,
     set_meta,
 )
+from earlyhelp_desktop.core.replication.status import Status, SyncReport
 from earlyhelp_desktop.core.replication.verify import differing, local_parts, totals
 from earlyhelp_desktop.core.store.capture import REMOTE, load_clock, save_clock
 from earlyhelp_desktop.core.store.models import (
-    AppliedOp,
-    ConflictRecord,
-    FieldHistory,
     OutboxOp,
 )
-from earlyhelp_desktop.core.store.search import reindex
 from earlyhelp_desktop.core.store.store import Workspace
 from sync import auth, errors
 from sync.client import SyncClient
-from sync.clock import with_stamp
 from sync.protocol import (
     DigestRequest,
     FamilyOpsRequest,
@@ -61,78 +56,10 @@ from sync.protocol import (
     PushRequest,
 )
 
-Status = Literal["synced", "partial", "offline", "failed"]
 Progress = Callable[[str, int, int], None]
 BATCH_OPS = 250
 BATCH_BYTES = 256 * 1024  # compressed
 PULL_LIMIT = 1000
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What one sync did, in numbers and in plain words (``message``).
-
-    ``code`` says why a sync was not "synced" (for exit codes): "" | "held" | "kept_aside" | "refused" |
-    "unverified" | "cancelled" | "unreachable" | "auth" | "protocol" | "not_permitted" | "ended" |
-    "not_enrolled" | "error". ``problems`` lists ops held or kept aside and why.
-    """
-
-    status: Status
-    pushed: int = 0
-    pulled: int = 0
-    conflicts: int = 0
-    held: int = 0
-    requests: int = 0
-    bytes_sent: int = 0
-    bytes_received: int = 0
-    message: str = ""
-    code: str = ""
-    pending: int = 0
-    problems: tuple[dict[str, str], ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["problems"] = list(self.problems)
-        return data
-
-
-@dataclass(frozen=True)
-class SyncStatus:
-    enrolled: bool
-    server_url: str | None
-    pending: int
-    last_synced_at: dt.datetime | None
-    last_report: SyncReport | None
-    conflicts_open: int
-    held: int = 0
-    rejected: int = 0
-
-
-def sync_status(ws: Workspace) -> SyncStatus:
-    """Truth for the status bar: what waits, what was last said, what needs a supervisor."""
-    device = DeviceFile.load(ws.store.directory)
-    with ws.read() as session:
-        counts = _counts(session)
-        conflicts = session.scalar(select(func.count()).where(ConflictRecord.resolved_at.is_(None))) or 0
-        last = get_json(session, LAST_REPORT, None)
-        synced = get_meta(session, LAST_SYNCED)
-    report = None
-    if isinstance(last, dict):
-        try:
-            last["problems"] = tuple(last.get("problems") or ())
-            report = SyncReport(**last)
-        except TypeError:
-            report = None
-    return SyncStatus(
-        enrolled=device is not None,
-        server_url=device.server_url if device else None,
-        pending=int(counts.get("pending", 0)),
-        last_synced_at=dt.datetime.fromisoformat(synced) if synced else None,
-        last_report=report,
-        conflicts_open=int(conflicts),
-        held=int(counts.get("held", 0)),
-        rejected=int(counts.get("rejected", 0)),
-    )
 
 
 @dataclass
@@ -326,7 +253,7 @@ class Replicator:
                 )
             for op in batch:
                 if op.op_id in canonical and canonical[op.op_id] != op.stamp:
-                    _rewrite_version(session, op, canonical[op.op_id])
+                    rewrite_version(session, op, canonical[op.op_id])
 
     # -- pull ------------------------------------------------------------------------------------------
 
@@ -595,11 +522,6 @@ class _RemoteSession:
         return self.ctx.__exit__(*exc)
 
 
-def _counts(session: Session) -> dict[str, int]:
-    query = select(OutboxOp.state, func.count()).where(OutboxOp.state != "acked").group_by(OutboxOp.state)
-    return {str(state): int(count) for state, count in session.execute(query).all()}
-
-
 def _fit(ops: list[Op]) -> list[Op]:
     """As many ops as fit in one compressed batch (always at least one)."""
     while len(ops) > 1:
@@ -608,59 +530,6 @@ def _fit(ops: list[Op]) -> list[Op]:
             return ops
         ops = ops[: len(ops) // 2]
     return ops
-
-
-def _rewrite_version(session: Session, op: Op, new_stamp: int) -> None:
-    """The server clamped this op's stamp: every local copy of its version id takes the canonical one."""
-    old = op.version
-    new = with_stamp(old, new_stamp)
-    bump_generation(session)
-    model = MODELS.get(op.table)
-    if model is None:
-        return
-    obj = session.get(model, op.row_id)
-    if obj is not None:
-        if obj.version == old:
-            obj.version = new
-        if obj.sync_meta:
-            obj.sync_meta = json.loads(json.dumps(obj.sync_meta).replace(old, new))
-    session.execute(update(FieldHistory).where(FieldHistory.version == old).values(version=new))
-    for record in session.scalars(select(ConflictRecord).where(ConflictRecord.row_id == op.row_id)):
-        if old in record.values:
-            values = dict(record.values)
-            values[new] = values.pop(old)
-            record.values = values
-
-
-def evict_family(session: Session, family_id: str) -> None:
-    """Removes a family that now belongs to another hub from this laptop (not a delete: no op)."""
-    bump_generation(session)
-    for table, model in MODELS.items():
-        column = getattr(model, "family_id", None)
-        if column is None:
-            continue
-        ids = list(session.scalars(select(model.id).where(column == family_id)))
-        if ids:
-            session.execute(
-                delete(FieldHistory).where(FieldHistory.table_name == table, FieldHistory.row_id.in_(ids))
-            )
-            table_ = model.__table__  # type: ignore[attr-defined]
-            session.connection().execute(table_.delete().where(table_.c.family_id == family_id))
-            for obj in [o for o in session.identity_map.values() if isinstance(o, model) and o.id in ids]:
-                session.expunge(obj)
-    session.execute(delete(ConflictRecord).where(ConflictRecord.family_id == family_id))
-    session.execute(delete(AppliedOp).where(AppliedOp.family_id == family_id))
-    session.execute(delete(OutboxOp).where(OutboxOp.family_id == family_id, OutboxOp.state == "acked"))
-    reindex(session.connection(), [family_id])
-
-
-def wipe(ws: Workspace, device: DeviceFile) -> None:
-    """A verified retire or revoke message: every key slot goes, then the enrolment. Nothing else does."""
-    store = ws.store
-    if not ws.locked:
-        ws.lock()
-    store.vault.destroy()
-    device.remove()
 
 
 def known_ops(session: Session) -> Known:

@@ -24,8 +24,9 @@ from earlyhelp_desktop.core.crypto.vault import Opened, SlotUser
 from earlyhelp_desktop.core.errors import AuthError, NotPermitted, StoreError, WrongPassword
 from earlyhelp_desktop.core.replication.apply import Applier
 from earlyhelp_desktop.core.replication.device import DeviceFile
-from earlyhelp_desktop.core.replication.engine import Replicator, SyncReport
+from earlyhelp_desktop.core.replication.engine import Replicator
 from earlyhelp_desktop.core.replication.local import TOKENS, get_json, set_meta
+from earlyhelp_desktop.core.replication.status import SyncReport
 from earlyhelp_desktop.core.store.capture import REMOTE
 from earlyhelp_desktop.core.store.database import Database
 from earlyhelp_desktop.core.store.models import Family, Hub, Locality, Meta, OutboxOp, Staff, Venue
