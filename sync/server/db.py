@@ -216,6 +216,8 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url[10:] and not url[10:].startswith(":"):
+            Path(url[10:]).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None})
 
         @event.listens_for(engine, "connect")
