@@ -6,7 +6,8 @@ receives a stamp moves past it, so a write made after seeing another always carr
 
 A *version id* names the op that wrote a value: ``"<stamp:016x>.<device>.<op_id>"``. Its identity is
 the op id (the server may replace a far-future stamp by a canonical one, but never the op id); its
-order, used only to pick a deterministic winner between concurrent values, is ``(stamp, device)``.
+order, used only to pick a deterministic winner between concurrent values, is ``(stamp, device)``
+(the op id breaks a tie, which only a clamped stamp can produce).
 """
 
 from __future__ import annotations
@@ -77,6 +78,16 @@ def new_op_id(now_ms: int | None = None) -> str:
     return uuid.UUID(int=value).hex
 
 
+def op_id_for(stamp_value: int, device: str) -> str:
+    """The op id of a write: its stamp and its device, 32 hex digits.
+
+    Unique because a device's stamps strictly increase (the clock is persisted with every write, and a
+    laptop's sync moves it past everything the server has seen from it). Deterministic ids compress
+    well on the wire, where random ones cost about ten bytes each, twice per op (its id and its base).
+    """
+    return f"{stamp_value:016x}{device}"
+
+
 def new_device_id() -> str:
     """A random device id: 16 hex digits."""
     return os.urandom(8).hex()
@@ -105,9 +116,9 @@ class Version:
         return cls(value, device, op_id)
 
     @property
-    def order(self) -> tuple[int, str]:
-        """The deterministic order used to choose between concurrent values."""
-        return (self.stamp, self.device)
+    def order(self) -> tuple[int, str, str]:
+        """The deterministic order used to choose between concurrent values (op id breaks ties)."""
+        return (self.stamp, self.device, self.op_id)
 
 
 def version_op(text: str) -> str:
@@ -115,7 +126,13 @@ def version_op(text: str) -> str:
     return text.rsplit(".", 1)[-1]
 
 
-def version_order(text: str) -> tuple[int, str]:
-    """Order key of a version id string, without building a Version."""
-    stamp_hex, device, _ = text.split(".")
-    return (int(stamp_hex, 16), device)
+def version_order(text: str) -> tuple[int, str, str]:
+    """Order key of a version id string, without building a Version (op id breaks ties)."""
+    stamp_hex, device, op_id = text.split(".")
+    return (int(stamp_hex, 16), device, op_id)
+
+
+def with_stamp(text: str, new_stamp: int) -> str:
+    """The same version (same op id) with a canonical stamp from the server."""
+    _, device, op_id = text.split(".")
+    return f"{new_stamp:016x}.{device}.{op_id}"

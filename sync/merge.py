@@ -19,16 +19,22 @@ Deletes write the hidden field ``_deleted`` and list, in ``saw``, the op ids of 
 deleting device had seen in the row. A delete meets an edit it did not see: the row stays alive and,
 for ordinary tables, a conflict is raised (deletion never silently wins over someone's work).
 
-Redaction (``kind == "redact"``) replaces a value and purges every earlier value of that field, from the
-row and from history, on every copy.
+Redaction (``kind == "redact"``) replaces the values it names and purges them and every earlier value of
+that field, from the row and from history, on every copy; a value written concurrently (not named) stays.
+Values named by a redaction before they arrive are remembered (``redacted``) and never enter history.
 
-Callers apply each op at most once per replica (they keep op ids); ``apply`` is also safe to repeat.
+Order independence: an op's base is processed whether the op arrives before or after the ops that name
+it, and a base version that this replica already applied and superseded is not "unseen". Replicas tell
+``apply`` which op ids they have applied (``known``); without it every missing base counts as unseen.
+
+Callers apply each op at most once per replica (they keep op ids); repeating the op that is still in a
+frontier is harmless, but a superseded op applied twice would come back, so callers must deduplicate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal
@@ -128,11 +134,15 @@ class RowState:
     others: dict[str, dict[str, Any]] = field(default_factory=dict)
     unseen: dict[str, list[str]] = field(default_factory=dict)
     saw: dict[str, list[str]] = field(default_factory=dict)
+    redacted: dict[str, list[str]] = field(default_factory=dict)
 
     def frontier_of(self, key: str) -> list[str]:
+        """The versions no known op replaces. ``_deleted`` has none until a delete or restore."""
         found = self.frontier.get(key)
         if found is not None:
             return found
+        if key == DELETED:
+            return []
         return [self.version] if self.version is not None else []
 
     def meta_json(self) -> dict[str, Any] | None:
@@ -144,6 +154,7 @@ class RowState:
                 ("others", self.others),
                 ("unseen", self.unseen),
                 ("saw", self.saw),
+                ("redacted", self.redacted),
             )
             if v
         }
@@ -155,6 +166,7 @@ class RowState:
         self.others = {k: dict(v) for k, v in meta.get("others", {}).items()}
         self.unseen = {k: list(v) for k, v in meta.get("unseen", {}).items()}
         self.saw = {k: list(v) for k, v in meta.get("saw", {}).items()}
+        self.redacted = {k: list(v) for k, v in meta.get("redacted", {}).items()}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -280,24 +292,25 @@ def _parses(parse: Any, text: str) -> bool:
     return True
 
 
-def apply(spec: TableSpec, state: RowState, op: OpView) -> ApplyResult:
-    """Applies one op to one row in place and says what changed."""
+Known = Callable[[str], bool]
+
+
+def apply(spec: TableSpec, state: RowState, op: OpView, known: Known | None = None) -> ApplyResult:
+    """Applies one op to one row in place and says what changed.
+
+    ``known(op_id)`` says whether this replica has already applied that op (to any row); it lets a late
+    op's base be told apart from versions that are still to come.
+    """
     check_op(spec, op)
     result = ApplyResult()
     purge = op.kind == "redact"
-    inserting = op.kind == "insert" and state.version is None
+    first_version = state.version
     for key, change in op.fields.items():
-        _merge_field(state, key, op.version, change, result, purge)
+        _merge_field(state, key, op.version, change, result, purge, known)
     if op.kind == "delete":
         state.saw[op.version] = sorted(set(op.saw))
-    if inserting:
-        state.version = op.version
-        for key in spec.fields:
-            if key not in op.fields and key not in state.frontier:
-                state.values.setdefault(key, None)
-        for key, versions in list(state.frontier.items()):
-            if versions == [op.version]:
-                del state.frontier[key]
+    if op.kind == "insert":
+        _settle_insert(spec, state, op, first_version)
     # a delete that left the frontier of _deleted no longer matters: forget what it saw
     live_deletes = set(state.frontier_of(DELETED))
     for version in list(state.saw):
@@ -308,59 +321,108 @@ def apply(spec: TableSpec, state: RowState, op: OpView) -> ApplyResult:
     return result
 
 
+def _settle_insert(spec: TableSpec, state: RowState, op: OpView, first_version: str | None) -> None:
+    """The row's version is its insert's; two inserts of one row (a set row added twice) keep the greater."""
+    if first_version is None:
+        state.version = op.version
+        for key in spec.fields:
+            if key not in op.fields and key not in state.frontier:
+                state.values.setdefault(key, None)
+    elif version_op(first_version) != version_op(op.version):
+        chosen = _winner([first_version, op.version])
+        if chosen == first_version:
+            return
+        for key in list(state.values):
+            if key != DELETED and key not in state.frontier:
+                state.frontier[key] = [first_version]  # keep implicit frontiers as they were
+        state.version = chosen
+    else:
+        return
+    for key, versions in list(state.frontier.items()):
+        if key != DELETED and versions == [state.version]:
+            del state.frontier[key]
+
+
 def _merge_field(
-    state: RowState, key: str, version: str, change: FieldChange, result: ApplyResult, purge: bool
+    state: RowState,
+    key: str,
+    version: str,
+    change: FieldChange,
+    result: ApplyResult,
+    purge: bool,
+    known: Known | None,
 ) -> None:
     current = state.frontier_of(key)
+    current_ops = _ops(current)
     op_id = version_op(version)
-    if op_id in _ops(current):
+    if op_id in current_ops:
         return
-    unseen = state.unseen.get(key, [])
-    if op_id in _ops(unseen):
-        # replaced before it arrived: keep it for the record only
-        state.unseen[key] = [v for v in unseen if version_op(v) != op_id]
-        if not state.unseen[key]:
-            del state.unseen[key]
-        if not purge:
-            result.history.append(HistoryEntry(key, version, change.value, "superseded"))
-        return
-    named = _ops(change.base)
     values = {v: _value_of(state, key, v, current) for v in current}
-    kept = [v for v in current if version_op(v) not in named]
-    replaced = [v for v in current if version_op(v) in named]
-    missing = [b for b in change.base if version_op(b) not in _ops(current)]
-    if missing:
-        state.unseen[key] = sorted(set(state.unseen.get(key, [])) | set(missing))
+    unseen = state.unseen.get(key, [])
+    redacted = state.redacted.get(key, [])
+    named_before = op_id in _ops(unseen)
+    purging = purge or op_id in _ops(redacted)
+    if named_before:
+        # replaced before it arrived: its own value goes to history only (or nowhere, when redacted)
+        _set_list(state.unseen, key, [v for v in unseen if version_op(v) != op_id])
+        _set_list(state.redacted, key, [v for v in redacted if version_op(v) != op_id])
+    named = _ops(change.base)
+    new_frontier: list[str] = []
+    for v in current:
+        if version_op(v) in named:
+            if not purging:
+                result.history.append(HistoryEntry(key, v, values[v], "superseded"))
+        else:
+            new_frontier.append(v)
+    for base in change.base:
+        base_op = version_op(base)
+        if base_op in current_ops or base_op == op_id or (known is not None and known(base_op)):
+            continue
+        if base_op not in _ops(state.unseen.get(key, [])):
+            _set_list(state.unseen, key, sorted([*state.unseen.get(key, []), base]))
+        if purging and base_op not in _ops(state.redacted.get(key, [])):
+            _set_list(state.redacted, key, sorted([*state.redacted.get(key, []), base]))
     if purge:
-        # redaction: every earlier value goes, from the row and from history
-        kept = []
         result.purged.append(key)
-    elif replaced:
-        for v in replaced:
-            result.history.append(HistoryEntry(key, v, values[v], "superseded"))
-    new_frontier = sorted([*kept, version], key=version_order)
-    candidates = {v: values[v] for v in kept}
-    candidates[version] = change.value
-    winner = _winner(new_frontier)
+    if named_before:
+        if not purging:
+            result.history.append(HistoryEntry(key, version, change.value, "superseded"))
+    else:
+        new_frontier.append(version)
+        values[version] = change.value
+    new_frontier.sort(key=version_order)
     old_shown = state.values.get(key)
     had_value = key in state.values
-    state.values[key] = candidates[winner]
-    if winner != version:
-        result.history.append(HistoryEntry(key, version, change.value, "concurrent"))
-    elif kept:
-        for v in kept:
-            result.history.append(HistoryEntry(key, v, candidates[v], "concurrent"))
-    others = {v: candidates[v] for v in new_frontier if v != winner}
+    if new_frontier:
+        winner = _winner(new_frontier)
+        state.values[key] = values[winner]
+        if not purging and not named_before:
+            if winner != version:
+                result.history.append(HistoryEntry(key, version, change.value, "concurrent"))
+            else:
+                for v in new_frontier:
+                    if v != version and v not in (h.version for h in result.history):
+                        result.history.append(HistoryEntry(key, v, values[v], "concurrent"))
+        others = {v: values[v] for v in new_frontier if v != winner}
+    else:
+        others = {}
     if others:
         state.others[key] = others
     else:
         state.others.pop(key, None)
-    if state.version is not None and new_frontier == [state.version]:
+    if not new_frontier or (key != DELETED and state.version is not None and new_frontier == [state.version]):
         state.frontier.pop(key, None)
     else:
         state.frontier[key] = new_frontier
-    if not had_value or old_shown != state.values[key] or purge:
+    if not had_value or old_shown != state.values.get(key) or purge:
         result.changed.append(key)
+
+
+def _set_list(target: dict[str, list[str]], key: str, items: list[str]) -> None:
+    if items:
+        target[key] = items
+    else:
+        target.pop(key, None)
 
 
 def _value_of(state: RowState, key: str, version: str, frontier: list[str]) -> Any:
@@ -386,6 +448,23 @@ def liveness(spec: TableSpec, state: RowState) -> Liveness:
             if version_op(version) not in seen:
                 return Liveness.CONTESTED
     return Liveness.DELETED
+
+
+def child_liveness(spec: TableSpec, state: RowState, family: RowState | None) -> Liveness:
+    """A child row's liveness as its family's delete sees it.
+
+    Ordinary and set rows are deleted by their own delete ops. Append-only rows (contacts) are never
+    deleted: one counts as deleted when the family's delete had seen it, and as live (new work under a
+    deleted family, which restores the family) when it had not.
+    """
+    if spec.kind is not TableKind.APPEND:
+        return liveness(spec, state)
+    if family is None or family.values.get(DELETED) is not True or state.version is None:
+        return Liveness.LIVE
+    seen: set[str] = set()
+    for version in family.frontier_of(DELETED):
+        seen.update(family.saw.get(version, []))
+    return Liveness.DELETED if version_op(state.version) in seen else Liveness.LIVE
 
 
 def family_liveness(own: Liveness, children: Iterable[Liveness]) -> Liveness:

@@ -2,7 +2,12 @@
 
 Protocol versions (a client says which it speaks; the server accepts PROTOCOL_MIN..PROTOCOL_MAX):
 
-* 1: ops with per-field values and base versions; push, pull by opaque cursor, scope digest.
+* 1: ops with per-field values and base versions; push, pull by opaque cursor, scope digest. Lists of
+  ops travel compacted (``compact_ops``): no "stamp" but "ds", the difference from the op before
+  (left out when 1); table, kind, device and user only when they change; op ids left out when they
+  are the stamp and device; a family row's family id left out; each field as [value] or
+  [value, [base op ids]]. An op's
+  identity and its hash never depend on that encoding.
 """
 
 from __future__ import annotations
@@ -11,9 +16,9 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sync.clock import Version
+from sync.clock import Version, op_id_for, version_op
 from sync.merge import FieldChange, OpView
 
 PROTOCOL_MIN = 1
@@ -23,7 +28,9 @@ OpKind = Literal["insert", "update", "delete", "restore", "redact"]
 
 
 class WireField(BaseModel):
-    """One changed field: its new value and the version ids it replaces (empty for a first value)."""
+    """One changed field: its new value and the versions it replaces (empty for a first value).
+
+    A base entry is a version id or, on the wire, just its op id: only the op id is compared."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -68,3 +75,255 @@ class Op(BaseModel):
 
     def digest(self) -> str:
         return hashlib.sha256(self.canonical_json()).hexdigest()
+
+
+# -- HTTP conventions ----------------------------------------------------------------------------------
+
+HEADER_PROTOCOL = "X-EH-Protocol"  # the version the client speaks
+HEADER_DEVICE = "X-EH-Device"  # the enrolled device id
+HEADER_COUNTER = "X-EH-Counter"  # strictly increasing per device: replay protection without clocks
+HEADER_SIGNATURE = "X-EH-Signature"  # Ed25519 over signing_input(...), base64
+HEADER_NEW_TOKEN = "X-EH-Token"  # a refreshed user token, sent back when the old one is half spent
+
+MAX_PUSH_OPS = 1000
+MAX_PULL_LIMIT = 5000
+MAX_FAMILIES_PER_REQUEST = 500
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CarriesOps(Strict):
+    """A message with lists of ops: they travel compacted and are read back whole."""
+
+    @field_validator("ops", "directory", mode="before", check_fields=False)
+    @classmethod
+    def _expand(cls, value: Any) -> Any:
+        return expand_ops(value)
+
+    def wire(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_defaults=True)
+        for name in ("ops", "directory"):
+            found = getattr(self, name, None)
+            if found:
+                data[name] = compact_ops(found)
+        return data
+
+
+class ErrorBody(Strict):
+    """Every refusal: a stable code for programs and a sentence for people."""
+
+    error: str
+    message: str
+    detail: dict[str, Any] | None = None
+
+
+class Hello(Strict):
+    protocol_min: int
+    protocol_max: int
+    epoch: str
+    server_time_ms: int
+
+
+class Account(Strict):
+    user_id: str
+    username: str
+    full_name: str
+    role: str
+    hub_id: str
+
+
+class SignedMessage(Strict):
+    """A message from the server that only its Ed25519 key can have written (retire, revoke)."""
+
+    payload: str = Field(max_length=4096)  # JSON text: {"action", "device_id", "issued_at_ms"}
+    signature: str = Field(max_length=200)
+
+
+class EnrolRequest(Strict):
+    code: str = Field(min_length=4, max_length=64)
+    device_id: str = Field(pattern=r"^[0-9a-f]{16}$")
+    public_key: str = Field(min_length=40, max_length=64)  # Ed25519, base64
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    label: str = Field(default="", max_length=120)
+    local_users: list[str] = Field(default_factory=list, max_length=500)  # binding: must all be accounts
+
+
+class EnrolResponse(CarriesOps):
+    device_id: str
+    hub_id: str
+    hub_name: str
+    epoch: str
+    server_public_key: str
+    escrow_secret: str
+    token: str
+    token_expires_ms: int
+    account: Account
+    directory: list[Op]  # the hub and staff rows, so the laptop starts from the server's own rows
+
+
+class LoginRequest(Strict):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+    escrow: bool = False
+
+
+class EscrowRelease(Strict):
+    secrets: list[str]  # the current secret (and one not yet confirmed), base64
+    new_secret: str  # wrap the data key under this one, then confirm
+
+
+class LoginResponse(CarriesOps):
+    token: str
+    token_expires_ms: int
+    account: Account
+    escrow: EscrowRelease | None = None
+    directory: list[Op] = Field(default_factory=list)
+
+
+class EscrowConfirm(Strict):
+    new_secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class PushRequest(CarriesOps):
+    sync_id: str = Field(pattern=r"^[0-9a-f]{8,32}$")  # one sync: mass deletes are counted across batches
+    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
+
+
+class OpProblem(Strict):
+    op_id: str
+    status: Literal["held", "kept_aside", "refused"]
+    reason: str
+    hold_id: str | None = None
+
+
+class PushResponse(Strict):
+    """Every op not listed in ``problems`` is acknowledged (applied now or before)."""
+
+    acknowledged: int
+    problems: list[OpProblem] = Field(default_factory=list)
+    canonical: dict[str, int] = Field(default_factory=dict)  # op id -> clamped stamp, only when changed
+
+
+class PullRequest(Strict):
+    cursor: str | None = Field(default=None, max_length=400)
+    limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
+    pending: int = Field(default=0, ge=0)  # what waits on the laptop, for the administrator's view
+
+
+class PullResponse(CarriesOps):
+    ops: list[Op]
+    cursor: str
+    more: bool
+    reset: bool = False  # the server lost changes (restored from a backup): resend and start again
+    entered: list[str] = Field(default_factory=list)  # families that came into scope: fetch them whole
+    left: list[str] = Field(default_factory=list)  # families that went to another hub: evict when acked
+    digest: dict[str, str] | None = None  # bucket -> digest, at the snapshot of the last page
+    message: SignedMessage | None = None  # retire
+
+
+class FamilyOpsRequest(Strict):
+    families: list[str] = Field(max_length=MAX_FAMILIES_PER_REQUEST)
+    after_seq: int = Field(default=0, ge=0)
+    limit: int = Field(default=2000, ge=1, le=MAX_PULL_LIMIT)
+
+
+class FamilyOpsResponse(CarriesOps):
+    ops: list[Op]
+    seqs: list[int]
+    more: bool
+    op_ids: dict[str, list[str]] = Field(default_factory=dict)  # family -> every op id the server holds
+
+
+class DigestRequest(Strict):
+    bucket: str = Field(max_length=80)
+
+
+class DigestResponse(Strict):
+    bucket: str
+    parts: dict[str, str]  # family id (or table name) -> digest
+
+
+class Retired(Strict):
+    wiped: bool
+
+
+CARRIED = ("table", "kind", "device", "user")  # left out when the same as in the op before
+
+
+def compact_ops(ops: list[Op]) -> list[dict[str, Any]]:
+    """The wire form of a list of ops (see the protocol notes at the top)."""
+    return compact_dicts([op.model_dump(mode="json", exclude_defaults=True) for op in ops])
+
+
+def compact_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``compact_ops`` on ops already in JSON form (as the server stores them): no model needed."""
+    found: list[dict[str, Any]] = []
+    previous = 0
+    before: dict[str, Any] = {}
+    for data in items:
+        data = dict(data)
+        for key in CARRIED:
+            value = data.get(key)
+            if key in before and before[key] == value:
+                del data[key]
+            before[key] = value
+        stamp = int(data.pop("stamp", 0))
+        if data.get("op_id") == op_id_for(stamp, str(before.get("device"))):
+            del data["op_id"]
+        if stamp - previous != 1:
+            data["ds"] = stamp - previous
+        previous = stamp
+        if before.get("table") == "family" and data.get("family_id") == data.get("row_id"):
+            data.pop("family_id", None)
+        data["fields"] = {
+            key: [wire.get("value"), [version_op(b) for b in wire["base"]]]
+            if wire.get("base")
+            else [wire.get("value")]
+            for key, wire in data.get("fields", {}).items()
+        }
+        found.append(data)
+    return found
+
+
+def expand_ops(items: Any) -> Any:
+    """Reads the wire form back into whole ops (anything malformed is left for validation to refuse)."""
+    if not isinstance(items, list):
+        return items
+    found: list[Any] = []
+    previous = 0
+    before: dict[str, Any] = {}
+    for item in items:
+        if not isinstance(item, dict) or "stamp" in item:
+            found.append(item)  # a whole op (or something validation will refuse)
+            continue
+        data = dict(item)
+        for key in CARRIED:
+            if key in data:
+                before[key] = data[key]
+            elif key in before:
+                data[key] = before[key]
+        delta = data.pop("ds", 1)
+        if not isinstance(delta, int) or isinstance(delta, bool):
+            found.append(item)
+            continue
+        stamp = previous + delta
+        previous = stamp
+        data["stamp"] = stamp
+        device = data.get("device")
+        if "op_id" not in data and isinstance(device, str) and 0 <= stamp < 1 << 64:
+            data["op_id"] = op_id_for(stamp, device)
+        if "family_id" not in data and data.get("table") == "family":
+            data["family_id"] = data.get("row_id")
+        fields = data.get("fields")
+        if isinstance(fields, dict):
+            data["fields"] = {
+                key: {"value": wire[0], "base": wire[1] if len(wire) == 2 else []}
+                if isinstance(wire, list) and 1 <= len(wire) <= 2
+                else wire
+                for key, wire in fields.items()
+            }
+        found.append(data)
+    return found

@@ -11,12 +11,12 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
-from earlyhelp_desktop.cli import casework, families, print_cmds, store_cmds
+from earlyhelp_desktop.cli import casework, families, print_cmds, store_cmds, sync_cmds
 from earlyhelp_desktop.cli.common import EXIT_ERROR, Context, UsageError, exit_code
 from earlyhelp_desktop.core.crypto.kdf import KdfParams
 from earlyhelp_desktop.core.errors import EarlyHelpError
 
-COMMAND_MODULES = [store_cmds, families, casework, print_cmds]
+COMMAND_MODULES = [store_cmds, families, casework, print_cmds, sync_cmds]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -51,9 +51,9 @@ def main(
     except KeyboardInterrupt:
         err.write("Stopped. Nothing half-done was saved.\n")
         return EXIT_ERROR
-    except (EarlyHelpError, UsageError) as exc:
+    except (EarlyHelpError, UsageError, sync_cmds.EXPECTED) as exc:
         err.write(f"earlyhelp: {exc}\n")
-        return exit_code(exc)
+        return sync_cmds.sync_error_code(exc) if isinstance(exc, sync_cmds.EXPECTED) else exit_code(exc)
     except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback with personal data
         err.write(f"earlyhelp: unexpected error ({type(exc).__name__}). Nothing half-done was saved.\n")
         if os.environ.get("EARLYHELP_DEBUG"):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from earlyhelp_desktop.core.ids import derived_id
+from earlyhelp_desktop.core.services.consent import sharing_id
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.demo.generator import Generator, Household
@@ -214,7 +215,7 @@ def sharing(gen: Generator, h: Household) -> None:
             "sharing_permission",
             h.created,
             h.worker,
-            row_id=derived_id("sharing", h.id, agency.casefold()),
+            row_id=sharing_id(h.id, agency),
             family_id=h.id,
             agency=agency,
             access="nothing" if must_not else rng.choice(("everything", "plan")),

@@ -303,11 +303,11 @@ class Generator:
         )
 
     def write_household(self, h: Household) -> None:
-        rng, add, by = self.rng, self.sink.add, h.worker
+        rng, by = self.rng, h.worker
         town, district = rng.choice(TOWNS)
         letters = "ABDEFGHJLNPQRSTUWXYZ"
         postcode = f"{district} {rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
-        add(
+        self.sink.add(
             "family",
             h.created,
             by,
@@ -323,7 +323,7 @@ class Generator:
             confidential_address=h.confidential,
             status="open" if h.open else "closed",
             level_of_need=h.level if h.open else None,
-            lead_worker_id=h.worker,
+            lead_worker_id=by,
             lawful_basis="public_task",
             evaluation_opt_out=rng.random() < 0.05,
             safeguarding_override=False,
@@ -332,34 +332,16 @@ class Generator:
         )
         people = h.adults + h.children
         for p in people:
-            add(
-                "person",
-                h.created,
-                by,
-                row_id=p.id,
-                family_id=h.id,
-                given_name=p.given,
-                family_name=p.family,
-                preferred_name=None,
-                family_name_first=p.family_first,
-                date_of_birth=p.dob,
-                due_date=(self.today + dt.timedelta(days=rng.randint(20, 150)))
+            school_age = p.is_child and p.dob is not None and 4 <= (self.today - p.dob).days // 365 <= 11
+            self.write_person(
+                h,
+                p,
+                due_date=self.today + dt.timedelta(days=rng.randint(20, 150))
                 if p.relationship == "unborn"
                 else None,
-                gender=None if p.female is None else ("female" if p.female else "male"),
-                ethnicity=None,
-                religion=None,
-                language=None,
                 interpreter_needed=rng.random() < 0.04,
-                communication_needs=None,
                 disability="Autism" if p.is_child and rng.random() < 0.04 else None,
-                school="Torre Primary School"
-                if p.is_child and p.dob and 4 <= (self.today - p.dob).days // 365 <= 11
-                else None,
-                nhs_number=None,
-                upn=None,
-                must_not_know_whereabouts=False,
-                merged_into_id=None,
+                school="Torre Primary School" if school_age else None,
             )
             self.membership(h, p, lives=True)
         shared = h.shared_child or rng.random() < 0.04
@@ -373,67 +355,16 @@ class Generator:
             absent = self.person(
                 CULTURES[0], h.surname, age=rng.randint(25, 55), female=False, relationship="father"
             )
-            add(
-                "person",
-                h.created,
-                by,
-                row_id=absent.id,
-                family_id=h.id,
-                given_name=absent.given,
-                family_name=absent.family,
-                preferred_name=None,
-                family_name_first=False,
-                date_of_birth=absent.dob,
-                due_date=None,
-                gender="male",
-                ethnicity=None,
-                religion=None,
-                language=None,
-                interpreter_needed=False,
-                communication_needs=None,
-                disability=None,
-                school=None,
-                nhs_number=None,
-                upn=None,
-                must_not_know_whereabouts=True,
-                merged_into_id=None,
-            )
+            self.write_person(h, absent, must_not_know_whereabouts=True)
             self.membership(h, absent, lives=False)
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "safeguarding_concern"),
-                family_id=h.id,
-                code="safeguarding_concern",
-                label="Safeguarding concern recorded",
-                note=None,
-            )
+            self.flag(h, "safeguarding_concern", "Safeguarding concern recorded")
         if rng.random() < 0.05:
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "do_not_visit_alone"),
-                family_id=h.id,
-                code="do_not_visit_alone",
-                label="Do not visit alone",
-                note=None,
-            )
+            self.flag(h, "do_not_visit_alone", "Do not visit alone")
         if rng.random() < 0.03:
-            add(
-                "family_flag",
-                h.created,
-                by,
-                row_id=derived_id("family_flag", h.id, "animals"),
-                family_id=h.id,
-                code="animals",
-                label="Animals at the property",
-                note="A large dog",
-            )
+            self.flag(h, "animals", "Animals at the property", "A large dog")
         if rng.random() < 0.1:
             tag = rng.choice(TAGS)
-            add(
+            self.sink.add(
                 "family_tag",
                 h.created,
                 by,
@@ -445,6 +376,49 @@ class Generator:
         casework.sharing(self, h)
         casework.episodes(self, h)
         casework.links(self, h)
+
+    def write_person(self, h: Household, p: Person, **fields: object) -> None:
+        values: dict[str, object] = {
+            "due_date": None,
+            "ethnicity": None,
+            "religion": None,
+            "language": None,
+            "interpreter_needed": False,
+            "communication_needs": None,
+            "disability": None,
+            "school": None,
+            "nhs_number": None,
+            "upn": None,
+            "must_not_know_whereabouts": False,
+            "merged_into_id": None,
+        }
+        values.update(fields)
+        self.sink.add(
+            "person",
+            h.created,
+            h.worker,
+            row_id=p.id,
+            family_id=h.id,
+            given_name=p.given,
+            family_name=p.family,
+            preferred_name=None,
+            family_name_first=p.family_first,
+            date_of_birth=p.dob,
+            gender=None if p.female is None else ("female" if p.female else "male"),
+            **values,
+        )
+
+    def flag(self, h: Household, code: str, label: str, note: str | None = None) -> None:
+        self.sink.add(
+            "family_flag",
+            h.created,
+            h.worker,
+            row_id=derived_id("family_flag", h.id, code),
+            family_id=h.id,
+            code=code,
+            label=label,
+            note=note,
+        )
 
     def membership(self, h: Household, p: Person, *, lives: bool) -> None:
         self.sink.add(

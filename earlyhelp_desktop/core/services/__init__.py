@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.audit import AuditService
     from earlyhelp_desktop.core.services.caseload import CaseloadService
     from earlyhelp_desktop.core.services.closures import ClosureService
+    from earlyhelp_desktop.core.services.conflicts import ConflictService
     from earlyhelp_desktop.core.services.consent import ConsentService
     from earlyhelp_desktop.core.services.contacts import ContactService
     from earlyhelp_desktop.core.services.directory import DirectoryService
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from earlyhelp_desktop.core.services.plans import PlanService
     from earlyhelp_desktop.core.services.professionals import ProfessionalService
     from earlyhelp_desktop.core.services.record import RecordService
+    from earlyhelp_desktop.core.services.redaction import RedactionService
     from earlyhelp_desktop.core.services.reference import ReferenceService
     from earlyhelp_desktop.core.services.reviews import ReviewService
     from earlyhelp_desktop.core.services.steps import StepService
@@ -39,6 +41,18 @@ class Services:
 
     def __init__(self, workspace: Workspace) -> None:
         self._ws = workspace
+
+    @cached_property
+    def redaction(self) -> RedactionService:
+        from earlyhelp_desktop.core.services.redaction import RedactionService
+
+        return RedactionService(self._ws)
+
+    @cached_property
+    def conflicts(self) -> ConflictService:
+        from earlyhelp_desktop.core.services.conflicts import ConflictService
+
+        return ConflictService(self._ws)
 
     @cached_property
     def documents(self) -> DocumentService:

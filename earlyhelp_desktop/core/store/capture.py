@@ -24,7 +24,7 @@ from earlyhelp_desktop.core.ids import new_id
 from earlyhelp_desktop.core.store.models import FieldHistory, Meta, OutboxOp, Syncable, sync_schema
 from earlyhelp_desktop.core.store.rows import column_key, read_field, row_state, store_state, to_wire
 from sync import merge
-from sync.clock import HybridClock, new_op_id, stamp_millis
+from sync.clock import HybridClock, op_id_for, stamp_millis
 from sync.merge import DELETED, FieldChange, TableSpec
 from sync.protocol import Op, WireField
 
@@ -125,7 +125,7 @@ class _Writer:
     ) -> tuple[Op, str]:
         op_stamp = self.clock.tick()
         op = Op(
-            op_id=new_op_id(stamp_millis(op_stamp)),
+            op_id=op_id_for(op_stamp, self.context.device_id),
             table=spec.name,
             row_id=obj.id,
             family_id=getattr(obj, "family_id", None),
@@ -209,6 +209,8 @@ class _Writer:
         base = state.frontier_of(DELETED)
         if deleting:
             saw = merge.seen_versions(state, spec)
+            if spec.name == "family":
+                saw = sorted({*saw, *_append_children(self.session, obj.id)})
             op, _ = self.op(spec, obj, "delete", {DELETED: FieldChange(True, base)}, saw)
         else:
             op, _ = self.op(spec, obj, "restore", {DELETED: FieldChange(False, base)})
@@ -216,6 +218,25 @@ class _Writer:
         store_state(obj, spec, state, keys=[])
         obj.deleted = merge.liveness(spec, state) is merge.Liveness.DELETED
         self.touch(obj, op)
+
+
+def _append_children(session: Session, family_id: str) -> list[str]:
+    """Op ids of a family's append-only rows (contacts...): a family delete records that it saw them, so
+    a contact written elsewhere without seeing the delete restores the family (merge.child_liveness)."""
+    from sqlalchemy import select
+
+    from earlyhelp_desktop.core.store.models import syncable_models
+    from sync.clock import version_op
+
+    found: list[str] = []
+    with session.no_autoflush:
+        for model in syncable_models():
+            spec = SCHEMA[model.__tablename__]  # type: ignore[attr-defined]
+            if spec.kind is merge.TableKind.APPEND and spec.parent == "family":
+                column = model.__table__.c  # type: ignore[attr-defined]
+                query = select(column.version).where(column.family_id == family_id)
+                found.extend(version_op(v) for v in session.execute(query).scalars() if v)
+    return found
 
 
 def _before_flush(session: Session, flush_context: Any, instances: Any) -> None:

@@ -78,8 +78,12 @@ class Store:
         hub_name: str = DEFAULT_HUB,
         demo: bool = False,
         fixed_kdf: KdfParams | None = None,
+        device_id: str | None = None,
     ) -> Workspace:
-        """Creates a store whose first person (normally a supervisor) is ``username``."""
+        """Creates a store whose first person (normally a supervisor) is ``username``.
+
+        ``device_id`` is given when enrolment registered this laptop with a server before creating it.
+        """
         store = cls(directory, fixed_kdf=fixed_kdf)
         if store.vault.exists():
             raise StoreExists(f"{directory} already holds a store; choose an empty folder.")
@@ -91,7 +95,7 @@ class Store:
         key = os.urandom(32)
         db = Database(store.db_path, key)
         db.migrate(backups=None)
-        device_id = new_device_id()
+        device_id = device_id or new_device_id()
         with db.engine.begin() as conn:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             for k, v in {

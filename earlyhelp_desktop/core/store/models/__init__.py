@@ -28,7 +28,14 @@ from earlyhelp_desktop.core.store.models.family import (
     Professional,
     SharingPermission,
 )
-from earlyhelp_desktop.core.store.models.local import ConflictRecord, Draft, FieldHistory, Meta, OutboxOp
+from earlyhelp_desktop.core.store.models.local import (
+    AppliedOp,
+    ConflictRecord,
+    Draft,
+    FieldHistory,
+    Meta,
+    OutboxOp,
+)
 from earlyhelp_desktop.core.store.models.plan import (
     IssuedPlan,
     Plan,
@@ -42,6 +49,7 @@ from earlyhelp_desktop.core.store.models.reference import Hub, Instrument, Local
 
 __all__ = [
     "Agreement",
+    "AppliedOp",
     "Assessment",
     "AuditEvent",
     "Base",

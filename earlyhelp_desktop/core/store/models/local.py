@@ -37,6 +37,17 @@ class OutboxOp(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class AppliedOp(Base):
+    """An op from another laptop that this store applied (its own ops are in the outbox): applied once."""
+
+    __tablename__ = "applied_op"
+
+    op_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(48))
+    row_id: Mapped[str] = mapped_column(String(36))
+    family_id: Mapped[str | None] = mapped_column(String(36), index=True)
+
+
 class FieldHistory(Base):
     """A value that was replaced, or lost to a concurrent edit: kept unless redacted."""
 

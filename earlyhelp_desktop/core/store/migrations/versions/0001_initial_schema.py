@@ -16,7 +16,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-TABLES = ['agreement', 'assessment', 'audit_event', 'child_voice', 'closure', 'community_asset', 'conflict', 'contact', 'domain_entry', 'draft', 'episode', 'family', 'family_flag', 'family_tag', 'field_history', 'hub', 'instrument', 'issued_plan', 'link_event', 'locality', 'membership', 'meta', 'outbox', 'outcome_measure', 'person', 'plan', 'plan_action', 'plan_outcome', 'professional', 'ref_item', 'review', 'review_progress', 'sharing_permission', 'social_link', 'staff', 'step_change', 'taf_member', 'venue']
+TABLES = ['agreement', 'applied_op', 'assessment', 'audit_event', 'child_voice', 'closure', 'community_asset', 'conflict', 'contact', 'domain_entry', 'draft', 'episode', 'family', 'family_flag', 'family_tag', 'field_history', 'hub', 'instrument', 'issued_plan', 'link_event', 'locality', 'membership', 'meta', 'outbox', 'outcome_measure', 'person', 'plan', 'plan_action', 'plan_outcome', 'professional', 'ref_item', 'review', 'review_progress', 'sharing_permission', 'social_link', 'staff', 'step_change', 'taf_member', 'venue']
 
 
 def _syncable() -> list[sa.Column]:  # type: ignore[type-arg]
@@ -48,6 +48,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f('ix_agreement_episode_id'), 'agreement', ['episode_id'], unique=False)
     op.create_index(op.f('ix_agreement_family_id'), 'agreement', ['family_id'], unique=False)
+
+    op.create_table('applied_op',
+    sa.Column('op_id', sa.String(length=32), nullable=False),
+    sa.Column('table_name', sa.String(length=48), nullable=False),
+    sa.Column('row_id', sa.String(length=36), nullable=False),
+    sa.Column('family_id', sa.String(length=36), nullable=True),
+    sa.PrimaryKeyConstraint('op_id', name=op.f('pk_applied_op'))
+    )
+    op.create_index(op.f('ix_applied_op_family_id'), 'applied_op', ['family_id'], unique=False)
 
     op.create_table('assessment',
     sa.Column('episode_id', sa.String(length=36), nullable=False),

@@ -1,0 +1,322 @@
+"""The FastAPI app of the sync server. The OpenAPI document is served at ``/openapi.json``.
+
+Every refusal is JSON ``{"error", "message", "detail"}`` with a 4xx status; a malformed, oversized or
+hostile body changes nothing and never causes a 500. Request bodies may be gzip-compressed; responses
+are compressed when the client accepts it.
+"""
+
+import zlib
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy import RowMapping
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from sync import auth
+from sync.protocol import (
+    HEADER_COUNTER,
+    HEADER_DEVICE,
+    HEADER_NEW_TOKEN,
+    HEADER_PROTOCOL,
+    HEADER_SIGNATURE,
+    PROTOCOL_MAX,
+    PROTOCOL_MIN,
+    CarriesOps,
+    DigestRequest,
+    DigestResponse,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    EscrowConfirm,
+    FamilyOpsRequest,
+    FamilyOpsResponse,
+    Hello,
+    LoginRequest,
+    LoginResponse,
+    PullRequest,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    Retired,
+)
+from sync.server.accounts import now_ms, read_token
+from sync.server.admin import Admin
+from sync.server.config import Settings
+from sync.server.store import ApiError, RawPull, ServerStore
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody} for status in (400, 401, 403, 409, 410, 413, 422, 426)
+}
+
+
+class BodyLimit:
+    """Refuses oversized bodies and inflates gzip ones (bounded, so a zip bomb is refused too)."""
+
+    def __init__(self, app: ASGIApp, max_wire: int, max_json: int) -> None:
+        self.app = app
+        self.max_wire = max_wire
+        self.max_json = max_json
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_wire:
+                await _send_error(send, 413, "too_large", "The request is too large.")
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-encoding"]
+        encoding = dict(scope["headers"]).get(b"content-encoding", b"").lower()
+        if encoding == b"gzip":
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            try:
+                body = inflater.decompress(body, self.max_json + 1)
+            except zlib.error:
+                await _send_error(send, 400, "bad_body", "The request body is not valid gzip.")
+                return
+            if len(body) > self.max_json or inflater.unconsumed_tail:
+                await _send_error(send, 413, "too_large", "The request is too large once decompressed.")
+                return
+        elif encoding not in (b"", b"identity"):
+            await _send_error(send, 400, "bad_body", "Only gzip request bodies are understood.")
+            return
+        scope = dict(scope)
+        scope["headers"] = [(k, v) for k, v in headers if k.lower() != b"content-length"] + [
+            (b"content-length", str(len(body)).encode())
+        ]
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+    response = JSONResponse(ErrorBody(error=code, message=message).model_dump(), status_code=status)
+    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
+    await send({"type": "http.response.body", "body": response.body})
+
+
+class Authed:
+    """A verified request: the device that signed it and (when required) the person's account id."""
+
+    def __init__(self, device: RowMapping, user_id: str | None, counter: int) -> None:
+        self.device = device
+        self.user_id = user_id
+        self.counter = counter
+
+
+def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
+    store = store or ServerStore(settings)
+    store.start()
+    admin = Admin(store)
+    app = FastAPI(
+        title="Early Help sync server",
+        version=str(PROTOCOL_MAX),
+        description="Push and pull of field-level ops between Early Help Desktop laptops and their hub.",
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=600, compresslevel=6)
+    app.add_middleware(BodyLimit, max_wire=settings.max_body_bytes, max_json=settings.max_json_bytes)
+    app.state.store = store
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        body = ErrorBody(error=exc.code, message=exc.message, detail=exc.detail)
+        return JSONResponse(body.model_dump(), status_code=exc.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5]
+        ]
+        body = ErrorBody(error="invalid", message="The request is not valid: " + "; ".join(problems))
+        return JSONResponse(body.model_dump(), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = ErrorBody(error="http", message=str(exc.detail))
+        return JSONResponse(body.model_dump(), status_code=exc.status_code)
+
+    def check_protocol(request: Request) -> None:
+        raw = request.headers.get(HEADER_PROTOCOL, "")
+        if not raw.isdigit():
+            raise ApiError(400, "protocol", f"Say which protocol version you speak ({HEADER_PROTOCOL}).")
+        version = int(raw)
+        if version < PROTOCOL_MIN:
+            raise ApiError(
+                426, "protocol_too_old", "This version of Early Help Desktop is too old: update it."
+            )
+        if version > PROTOCOL_MAX:
+            raise ApiError(
+                400, "protocol_too_new", "The sync server is older than this app: ask for an update."
+            )
+
+    async def verify(request: Request, needs_token: bool, public_key: str | None = None) -> Authed:
+        check_protocol(request)
+        body = await request.body()
+        device_id = request.headers.get(HEADER_DEVICE, "")
+        counter_text = request.headers.get(HEADER_COUNTER, "")
+        signature = request.headers.get(HEADER_SIGNATURE, "")
+        if not counter_text.isdigit() or len(counter_text) > 19 or not signature or len(signature) > 200:
+            raise ApiError(401, "unsigned", "The request is not signed by an enrolled laptop.")
+        counter = int(counter_text)
+        token = ""
+        authorization = request.headers.get("Authorization", "")
+        if authorization.startswith("Bearer "):
+            token = authorization[7:]
+        device = None if public_key else store.device(device_id)
+        key = public_key or (device["public_key"] if device else None)
+        try:
+            key_bytes = auth.unb64(key) if key else b""
+        except ValueError:
+            key_bytes = b""
+        data = auth.signing_input(request.method, request.url.path, counter, token, body)
+        if len(key_bytes) != 32 or not auth.verify(key_bytes, data, signature):
+            raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
+        if device is None:
+            return Authed({}, None, counter)  # type: ignore[arg-type]
+        if device["status"] in ("revoke", "revoked", "retired"):
+            action = "revoke" if device["status"] in ("revoke", "revoked") else "retire"
+            message = store.device_message(device["device_id"], action)
+            if device["status"] == "revoke":
+                admin.device_wiped(device)
+            raise ApiError(
+                410,
+                action + "d",
+                "This laptop has been "
+                + ("revoked" if action == "revoke" else "retired")
+                + " by the administrator.",
+                {"message": message.model_dump()},
+            )
+        last = store.advance_counter(device["device_id"], counter)
+        if last is not None:
+            raise ApiError(
+                409, "replayed", "This request was sent before; it was refused.", {"counter": last}
+            )
+        user_id = None
+        if needs_token:
+            claims = read_token(store.identity().token_secret, token) if token else None
+            if claims is None or claims.device_id != device["device_id"]:
+                raise ApiError(401, "bad_token", "Log in online again: the online session is not valid.")
+            if claims.expires_ms <= now_ms():
+                raise ApiError(401, "token_expired", "Your online session has ended: log in online again.")
+            with store.engine.connect() as conn:
+                account = store.account(conn, user_id=claims.user_id)
+            if account is None or not account["active"] or account["hub_id"] != device["hub_id"]:
+                raise ApiError(403, "not_authorised", "Your account may not sync this laptop.")
+            user_id = claims.user_id
+            remaining = claims.expires_ms - now_ms()
+            if remaining < settings.token_seconds * 500:
+                from sync.server.accounts import issue_token
+
+                fresh, _ = issue_token(
+                    store.identity().token_secret, claims.user_id, device["device_id"], settings.token_seconds
+                )
+                request.state.fresh_token = fresh
+        return Authed(device, user_id, counter)
+
+    async def with_token(request: Request) -> Authed:
+        return await verify(request, True)
+
+    async def device_only(request: Request) -> Authed:
+        return await verify(request, False)
+
+    def respond(request: Request, model: Any) -> Response:
+        data = (
+            model.wire()
+            if isinstance(model, (CarriesOps, RawPull))
+            else model.model_dump(mode="json", exclude_defaults=True)
+        )
+        response = JSONResponse(data)
+        fresh = getattr(request.state, "fresh_token", None)
+        if fresh:
+            response.headers[HEADER_NEW_TOKEN] = fresh
+        return response
+
+    @app.get("/v1/hello", response_model=Hello)
+    def hello() -> Hello:
+        return Hello(
+            protocol_min=PROTOCOL_MIN,
+            protocol_max=PROTOCOL_MAX,
+            epoch=store.identity().epoch,
+            server_time_ms=now_ms(),
+        )
+
+    @app.post("/v1/enrol", response_model=EnrolResponse, responses=ERRORS)
+    async def enrol(body: EnrolRequest, request: Request) -> Response:
+        authed = await verify(request, False, public_key=body.public_key)
+        result = admin.enrol(body, authed.counter)
+        return respond(request, result)
+
+    @app.post("/v1/login", response_model=LoginResponse, responses=ERRORS)
+    def login(
+        body: LoginRequest, request: Request, authed: Annotated[Authed, Depends(device_only)]
+    ) -> Response:
+        return respond(request, admin.login(authed.device, body))
+
+    @app.post("/v1/escrow/confirm", response_model=Retired, responses=ERRORS)
+    def confirm(
+        body: EscrowConfirm, request: Request, authed: Annotated[Authed, Depends(device_only)]
+    ) -> Response:
+        admin.confirm_escrow(authed.device, body.new_secret_sha256)
+        return respond(request, Retired(wiped=False))
+
+    @app.post("/v1/push", response_model=PushResponse, responses=ERRORS)
+    def push(body: PushRequest, request: Request, authed: Annotated[Authed, Depends(with_token)]) -> Response:
+        return respond(request, store.push(authed.device, body))
+
+    @app.post("/v1/pull", response_model=PullResponse, responses=ERRORS)
+    def pull(body: PullRequest, request: Request, authed: Annotated[Authed, Depends(with_token)]) -> Response:
+        result = store.pull(authed.device, body.cursor, body.limit)
+        store.note_pull(authed.device["device_id"], body.pending, at_head=not result.more)
+        return respond(request, result)
+
+    @app.post("/v1/family-ops", response_model=FamilyOpsResponse, responses=ERRORS)
+    def family_ops(
+        body: FamilyOpsRequest, request: Request, authed: Annotated[Authed, Depends(with_token)]
+    ) -> Response:
+        found, seqs, more, ids = store.family_ops(authed.device, body.families, body.after_seq, body.limit)
+        return respond(request, FamilyOpsResponse(ops=found, seqs=seqs, more=more, op_ids=ids))
+
+    @app.post("/v1/digest", response_model=DigestResponse, responses=ERRORS)
+    def digest(
+        body: DigestRequest, request: Request, authed: Annotated[Authed, Depends(with_token)]
+    ) -> Response:
+        return respond(
+            request, DigestResponse(bucket=body.bucket, parts=store.digest_parts(authed.device, body.bucket))
+        )
+
+    @app.post("/v1/retired", response_model=Retired, responses=ERRORS)
+    def retired(body: Retired, request: Request, authed: Annotated[Authed, Depends(with_token)]) -> Response:
+        if authed.device["status"] != "retire":
+            raise ApiError(409, "not_retiring", "This laptop is not being retired.")
+        admin.device_wiped(authed.device)
+        return respond(request, Retired(wiped=True))
+
+    return app

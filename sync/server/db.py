@@ -1,0 +1,254 @@
+"""The server's tables (SQLAlchemy Core), engines for SQLite and PostgreSQL, and migrations on start.
+
+All state lives in the database, so several server processes can share one PostgreSQL database. Ops are
+numbered under a transaction-level advisory lock held until commit, so sequence numbers become visible
+in order and a pull never skips a change that commits later with a smaller number.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Engine,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+
+METADATA = MetaData()
+MIGRATIONS = Path(__file__).with_name("migrations")
+LOCK_SEQ = 0x45480001  # pg_advisory_xact_lock key for numbering ops
+LOCK_MIGRATE = 0x45480002
+
+meta = Table(
+    "meta", METADATA, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False)
+)
+
+accounts = Table(
+    "accounts",
+    METADATA,
+    Column("user_id", String(36), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("hub_id", String(36), nullable=False),
+    Column("password", JSON, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+hubs = Table(
+    "hubs",
+    METADATA,
+    Column("hub_id", String(36), primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("code", String(8), nullable=False),
+    Column("locality", String(200)),
+)
+
+devices = Table(
+    "devices",
+    METADATA,
+    Column("device_id", String(16), primary_key=True),
+    Column("hub_id", String(36), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("label", String(120), nullable=False),
+    Column("status", String(12), nullable=False),  # active | retire | revoke | retired | revoked
+    Column("counter", BigInteger, nullable=False),
+    Column("enrolled_ms", BigInteger, nullable=False),
+    Column("enrolled_by", String(36), nullable=False),
+    Column("last_seen_ms", BigInteger),
+    Column("last_sync_ms", BigInteger),
+    Column("pending", Integer, nullable=False),
+    Column("escrow_secret", String(64), nullable=False),
+    Column("escrow_pending", String(64)),
+    Column("clock_note", Text),
+)
+
+enrol_codes = Table(
+    "enrol_codes",
+    METADATA,
+    Column("code_hash", String(64), primary_key=True),
+    Column("hub_id", String(36), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger),
+    Column("device_id", String(16)),
+)
+
+ops = Table(
+    "ops",
+    METADATA,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("op_id", String(32), nullable=False, unique=True),
+    Column("digest", String(64), nullable=False),  # sha256 of the op as sent
+    Column("table_name", String(64), nullable=False),
+    Column("row_id", String(64), nullable=False),
+    Column("family_id", String(64)),
+    Column("scope", String(12), nullable=False),
+    Column("device_id", String(16), nullable=False),
+    Column("user_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # the canonical op (clamped stamp, redactions purged), JSON
+    Column("received_ms", BigInteger, nullable=False),
+)
+Index("ix_ops_family_seq", ops.c.family_id, ops.c.seq)
+Index("ix_ops_scope_seq", ops.c.scope, ops.c.seq)
+Index("ix_ops_row", ops.c.table_name, ops.c.row_id)
+
+kept_aside = Table(
+    "kept_aside",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("op_id", String(32), nullable=False, index=True),
+    Column("digest", String(64), nullable=False),
+    Column("device_id", String(16), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("received_ms", BigInteger, nullable=False),
+)
+
+row_states = Table(
+    "row_states",
+    METADATA,
+    Column("table_name", String(64), primary_key=True),
+    Column("row_id", String(64), primary_key=True),
+    Column("family_id", String(64), index=True),
+    Column("scope", String(12), nullable=False),
+    Column("state", Text, nullable=False),
+    Column("row_hash", String(32), nullable=False),
+)
+
+families = Table(
+    "families",
+    METADATA,
+    Column("family_id", String(64), primary_key=True),
+    Column("hub_id", String(36), index=True),
+    Column("deleted", Boolean, nullable=False),
+    Column("scope_seq", BigInteger, nullable=False),
+)
+
+scope_changes = Table(
+    "scope_changes",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("family_id", String(64), nullable=False),
+    Column("old_hub", String(36)),
+    Column("new_hub", String(36)),
+)
+
+digests = Table(
+    "digests",
+    METADATA,
+    Column("bucket", String(80), primary_key=True),
+    Column("part", String(64), primary_key=True),
+    Column("value", String(32), nullable=False),
+)
+
+push_counts = Table(
+    "push_counts",
+    METADATA,
+    Column("device_id", String(16), primary_key=True),
+    Column("sync_id", String(32), primary_key=True),
+    Column("hub_id", String(36), primary_key=True),
+    Column("deletes", Integer, nullable=False),
+)
+
+holds = Table(
+    "holds",
+    METADATA,
+    Column("hold_id", String(36), primary_key=True),
+    Column("device_id", String(16), nullable=False),
+    Column("hub_id", String(36), nullable=False),
+    Column("sync_id", String(32), nullable=False),
+    Column("created_ms", BigInteger, nullable=False),
+    Column("status", String(12), nullable=False),  # held | released
+    Column("released_ms", BigInteger),
+    Column("released_by", String(120)),
+    Column("families", Integer, nullable=False),
+)
+
+held_ops = Table(
+    "held_ops",
+    METADATA,
+    Column("op_id", String(32), primary_key=True),
+    Column("hold_id", String(36), nullable=False, index=True),
+    Column("position", BigInteger, nullable=False),
+    Column("digest", String(64), nullable=False),
+    Column("family_id", String(64)),
+    Column("payload", Text, nullable=False),
+)
+
+events = Table(
+    "events",
+    METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at_ms", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("device_id", String(16)),
+    Column("user_id", String(36)),
+    Column("hub_id", String(36)),
+    Column("detail", JSON),
+)
+
+
+def is_postgres(engine: Engine | Connection) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for SQLite (WAL, one writer at a time, real snapshots) or PostgreSQL."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url[10:] and not url[10:].startswith(":"):
+            Path(url[10:]).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "isolation_level": None})
+
+        @event.listens_for(engine, "connect")
+        def _connect(dbapi: Any, record: Any) -> None:
+            cursor = dbapi.cursor()
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Any) -> None:
+            # pysqlite's own transaction handling is off: every transaction is a real snapshot, writers
+            # take the write lock at once (BEGIN IMMEDIATE) so two never deadlock.
+            immediate = conn.get_execution_options().get("writer")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+
+
+def writer(engine: Engine) -> Engine:
+    return engine.execution_options(writer=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Brings the schema to head (several processes starting at once take turns on PostgreSQL)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with writer(engine).begin() as conn:
+        if is_postgres(conn):
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_MIGRATE})
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,566 @@
+"""The op log: applying pushed ops through sync.merge, numbering them, serving pulls and digests.
+
+A push is one transaction. Row states are locked (in key order, so two pushes never deadlock), merged
+and written; then, under a transaction-level advisory lock held until commit (PostgreSQL; SQLite has one
+writer anyway), the ops get their sequence numbers and the digests move. Numbers therefore become
+visible in order: a pull that saw number n has seen everything below n.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, text, tuple_, update
+
+from earlyhelp_desktop.core.store.models import sync_schema
+from sync import merge
+from sync.clock import stamp, version_op
+from sync.digest import bucket_of, part_of, row_hash, xor_hex
+from sync.merge import DELETED, FieldSpec, FieldType, MergeError, RowState, Scope, TableSpec
+from sync.protocol import Op, OpProblem
+from sync.server import db
+from sync.server.accounts import now_ms
+
+SCHEMA: dict[str, TableSpec] = sync_schema()
+SERVER_MANAGED = frozenset({"hub", "locality", "staff"})  # the administrator's, never a laptop's
+
+
+class Refusal(Exception):
+    """An op that cannot be accepted: answered in the push response, never applied."""
+
+
+@dataclass
+class Pusher:
+    """Who is pushing: a device of a hub, or the server itself (admin changes, released holds)."""
+
+    device_id: str
+    hub_id: str | None
+    server: bool = False
+
+
+@dataclass
+class _Row:
+    state: RowState
+    family_id: str | None
+    scope: str
+    old_hash: int | None  # None: the row is new
+    dirty: bool = False
+
+
+@dataclass
+class Batch:
+    """Ops accepted in one transaction, applied in order, then numbered and logged together."""
+
+    conn: Connection
+    pusher: Pusher
+    allowance_ms: int
+    rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
+    logged: list[tuple[Op, str]] = field(default_factory=list)  # (canonical op, digest as sent)
+    applied_ids: set[str] = field(default_factory=set)
+    family_hubs: dict[str, tuple[str | None, str | None, bool]] = field(default_factory=dict)
+    redactions: list[tuple[Op, dict[str, list[str]]]] = field(default_factory=list)
+    canonical: dict[str, int] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    _known: dict[str, bool] = field(default_factory=dict)
+    _existing: set[str] = field(default_factory=set)
+    _looked_up: set[tuple[str, str]] = field(default_factory=set)
+    _inserts: list[dict[str, Any]] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+
+    def known(self, op_id: str) -> bool:
+        if op_id in self.applied_ids:
+            return True
+        if op_id not in self._known:
+            found = self.conn.execute(select(db.ops.c.seq).where(db.ops.c.op_id == op_id)).first()
+            self._known[op_id] = found is not None
+        return self._known[op_id]
+
+    def family_hub(self, family_id: str) -> str | None:
+        """The hub holding a family now (after what this batch did so far)."""
+        if family_id not in self.family_hubs:
+            self.preload_families([family_id])
+        return self.family_hubs[family_id][1]
+
+    def preload_families(self, family_ids: Iterable[str]) -> None:
+        wanted = sorted({f for f in family_ids if f and f not in self.family_hubs})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.conn.execute(
+                select(db.families.c.family_id, db.families.c.hub_id, db.families.c.deleted).where(
+                    db.families.c.family_id.in_(chunk)
+                )
+            ):
+                self.family_hubs[row.family_id] = (row.hub_id, row.hub_id, bool(row.deleted))
+                self._existing.add(row.family_id)
+            for family_id in chunk:
+                self.family_hubs.setdefault(family_id, (None, None, False))
+
+    def load(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Loads and locks (FOR UPDATE, in key order) the row states the batch will change."""
+        wanted = sorted({k for k in keys if k not in self.rows and k not in self._looked_up})
+        self._looked_up.update(wanted)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = (
+                select(db.row_states)
+                .where(tuple_(db.row_states.c.table_name, db.row_states.c.row_id).in_(chunk))
+                .order_by(db.row_states.c.table_name, db.row_states.c.row_id)
+                .with_for_update()
+            )
+            for found in self.conn.execute(query):
+                state = RowState.from_json(json.loads(found.state))
+                self.rows[(found.table_name, found.row_id)] = _Row(
+                    state, found.family_id, found.scope, int(found.row_hash, 16)
+                )
+
+    def apply(self, op: Op, digest: str) -> None:
+        spec = SCHEMA[op.table]
+        limit = stamp(now_ms() + self.allowance_ms, 0xFFFF)
+        if op.stamp > limit and not self.pusher.server:
+            self.canonical[op.op_id] = limit
+            op = op.model_copy(update={"stamp": limit})
+            self.events.append({"kind": "clock_ahead", "detail": {"op_id": op.op_id}})
+        if spec.scope is not Scope.AUDIT:
+            key = (op.table, op.row_id)
+            if key not in self.rows:
+                self.load([key])
+            row = self.rows.get(key)
+            if row is None:
+                row = _Row(RowState(op.table, op.row_id), op.family_id, str(spec.scope), None)
+                self.rows[key] = row
+            before = row.state.frontier_of(DELETED)
+            merge.apply(spec, row.state, op.view(), known=self.known)
+            row.dirty = True
+            if op.table == "family":
+                self._family_changed(op.row_id, row.state)
+            if op.kind == "redact":
+                self.redactions.append((op, {k: list(row.state.frontier_of(k)) for k in op.fields}))
+            del before
+        self.applied_ids.add(op.op_id)
+        self.logged.append((op, digest))
+
+    def _family_changed(self, family_id: str, state: RowState) -> None:
+        self.family_hub(family_id)
+        first, _, _ = self.family_hubs[family_id]
+        hub = state.values.get("hub_id")
+        deleted = merge.liveness(SCHEMA["family"], state) is merge.Liveness.DELETED
+        self.family_hubs[family_id] = (first, hub if isinstance(hub, str) else None, deleted)
+
+    # -- committing ----------------------------------------------------------------------------------
+
+    def commit(self, touch_device: bool = True) -> dict[str, int]:
+        """Numbers and logs the ops, moves digests and family scopes. Returns op id -> seq."""
+        deltas: dict[tuple[str, str], int] = {}
+        moved = {f for f, (old, new, _) in self.family_hubs.items() if old != new}
+        old_hubs = {f: self.family_hubs[f][0] for f in self.family_hubs}
+        for (table, row_id), row in self.rows.items():
+            if not row.dirty:
+                continue
+            new_hash = row_hash(row.state)
+            hub_before = old_hubs.get(row.family_id or "", self._hub(row.family_id))
+            hub_after = self._hub(row.family_id)
+            if row.old_hash is not None:
+                self._delta(deltas, row.scope, table, row.family_id, hub_before, row.old_hash)
+            self._delta(deltas, row.scope, table, row.family_id, hub_after, new_hash)
+            self._write_row(table, row_id, row, new_hash)
+        self._flush_rows()
+        for family_id in moved:  # rows of a family that changed hub and were not touched here
+            for found in self.conn.execute(
+                select(db.row_states.c.table_name, db.row_states.c.row_id, db.row_states.c.row_hash).where(
+                    db.row_states.c.family_id == family_id
+                )
+            ):
+                existing = self.rows.get((found.table_name, found.row_id))
+                if existing is not None and existing.dirty:
+                    continue
+                value = int(found.row_hash, 16)
+                self._delta(deltas, "family", found.table_name, family_id, old_hubs[family_id], value)
+                self._delta(deltas, "family", found.table_name, family_id, self._hub(family_id), value)
+        if db.is_postgres(self.conn):
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.LOCK_SEQ})
+        seqs = self._number()
+        self._move_families(seqs)
+        self._apply_deltas(deltas)
+        self._purge_redacted(seqs)
+        now = now_ms()
+        for event in self.events:
+            self.conn.execute(
+                insert(db.events).values(
+                    at_ms=now, kind=event["kind"], device_id=self.pusher.device_id, detail=event.get("detail")
+                )
+            )
+        if self.canonical and not self.pusher.server:
+            self.conn.execute(
+                update(db.devices)
+                .where(db.devices.c.device_id == self.pusher.device_id)
+                .values(clock_note="stamps ahead of the server's clock were clamped")
+            )
+        del touch_device
+        return seqs
+
+    def _hub(self, family_id: str | None) -> str | None:
+        if not family_id:
+            return None
+        return self.family_hub(family_id)
+
+    @staticmethod
+    def _delta(
+        deltas: dict[tuple[str, str], int],
+        scope: str,
+        table: str,
+        family_id: str | None,
+        hub: str | None,
+        value: int,
+    ) -> None:
+        bucket = bucket_of(scope, hub)
+        if bucket is None:
+            return
+        for part in (part_of(scope, table, family_id), ""):
+            deltas[(bucket, part)] = deltas.get((bucket, part), 0) ^ value
+
+    def _write_row(self, table: str, row_id: str, row: _Row, new_hash: int) -> None:
+        values = {
+            "table_name": table,
+            "row_id": row_id,
+            "family_id": row.family_id,
+            "scope": row.scope,
+            "state": json.dumps(row.state.to_json(), separators=(",", ":")),
+            "row_hash": f"{new_hash:032x}",
+        }
+        (self._inserts if row.old_hash is None else self._updates).append(values)
+
+    def _flush_rows(self) -> None:
+        """All row writes of the batch in two statements (executemany)."""
+        if self._inserts:
+            self.conn.execute(insert(db.row_states), self._inserts)
+        if self._updates:
+            statement = (
+                update(db.row_states)
+                .where(
+                    db.row_states.c.table_name == bindparam("k_table"),
+                    db.row_states.c.row_id == bindparam("k_row"),
+                )
+                .values(
+                    family_id=bindparam("family_id"),
+                    scope=bindparam("scope"),
+                    state=bindparam("state"),
+                    row_hash=bindparam("row_hash"),
+                )
+            )
+            rows = [
+                {
+                    "k_table": v["table_name"],
+                    "k_row": v["row_id"],
+                    **{k: v[k] for k in ("family_id", "scope", "state", "row_hash")},
+                }
+                for v in self._updates
+            ]
+            self.conn.execute(statement, rows)
+        self._inserts, self._updates = [], []
+
+    def _number(self) -> dict[str, int]:
+        head = self.conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
+        seqs: dict[str, int] = {}
+        rows = []
+        now = now_ms()
+        for offset, (op, digest) in enumerate(self.logged, start=1):
+            seqs[op.op_id] = head + offset
+            rows.append(
+                {
+                    "seq": head + offset,
+                    "op_id": op.op_id,
+                    "digest": digest,
+                    "table_name": op.table,
+                    "row_id": op.row_id,
+                    "family_id": op.family_id,
+                    "scope": str(SCHEMA[op.table].scope),
+                    "device_id": op.device,
+                    "user_id": op.user,
+                    "payload": op.model_dump_json(exclude_defaults=True),
+                    "received_ms": now,
+                }
+            )
+        if rows:
+            self.conn.execute(insert(db.ops), rows)
+        return seqs
+
+    def _move_families(self, seqs: dict[str, int]) -> None:
+        last_family_seq: dict[str, int] = {}
+        for op, _ in self.logged:
+            if op.table == "family":
+                last_family_seq[op.row_id] = seqs[op.op_id]
+        inserts, updates, moves = [], [], []
+        for family_id, (old, new, deleted) in self.family_hubs.items():
+            if family_id not in last_family_seq:
+                continue
+            seq = last_family_seq[family_id]
+            if family_id not in self._existing:
+                inserts.append({"family_id": family_id, "hub_id": new, "deleted": deleted, "scope_seq": seq})
+            else:
+                updates.append(
+                    {
+                        "k": family_id,
+                        "hub_id": new,
+                        "deleted": deleted,
+                        "scope_seq": seq if old != new else None,
+                    }
+                )
+            if old != new:
+                moves.append({"seq": seq, "family_id": family_id, "old_hub": old, "new_hub": new})
+        if inserts:
+            self.conn.execute(insert(db.families), inserts)
+        for values in updates:
+            changes: dict[str, Any] = {"hub_id": values["hub_id"], "deleted": values["deleted"]}
+            if values["scope_seq"] is not None:
+                changes["scope_seq"] = values["scope_seq"]
+            self.conn.execute(
+                update(db.families).where(db.families.c.family_id == values["k"]).values(**changes)
+            )
+        if moves:
+            self.conn.execute(insert(db.scope_changes), moves)
+
+    def _apply_deltas(self, deltas: dict[tuple[str, str], int]) -> None:
+        wanted = sorted(k for k, v in deltas.items() if v)
+        current: dict[tuple[str, str], str] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            for row in self.conn.execute(
+                select(db.digests.c.bucket, db.digests.c.part, db.digests.c.value).where(
+                    tuple_(db.digests.c.bucket, db.digests.c.part).in_(chunk)
+                )
+            ):
+                current[(row.bucket, row.part)] = row.value
+        inserts = [
+            {"bucket": b, "part": p, "value": f"{deltas[(b, p)]:032x}"}
+            for b, p in wanted
+            if (b, p) not in current
+        ]
+        updates = [
+            {"k_bucket": b, "k_part": p, "value": xor_hex(current[(b, p)], deltas[(b, p)])}
+            for b, p in wanted
+            if (b, p) in current
+        ]
+        if inserts:
+            self.conn.execute(insert(db.digests), inserts)
+        if updates:
+            self.conn.execute(
+                update(db.digests)
+                .where(db.digests.c.bucket == bindparam("k_bucket"), db.digests.c.part == bindparam("k_part"))
+                .values(value=bindparam("value")),
+                updates,
+            )
+
+    def _purge_redacted(self, seqs: dict[str, int]) -> None:
+        """A redaction purges the value from every earlier op of that row still in the log."""
+        for redact, frontiers in self.redactions:
+            spec = SCHEMA[redact.table]
+            found = self.conn.execute(
+                select(db.ops.c.seq, db.ops.c.payload).where(
+                    db.ops.c.table_name == redact.table,
+                    db.ops.c.row_id == redact.row_id,
+                    db.ops.c.seq < seqs[redact.op_id],
+                )
+            ).all()
+            for seq, payload in found:
+                data = json.loads(payload)
+                changed = False
+                for key, keep in frontiers.items():
+                    wire = data.get("fields", {}).get(key)
+                    if wire is None or key == DELETED:
+                        continue
+                    version = f"{data['stamp']:016x}.{data['device']}.{data['op_id']}"
+                    if version_op(version) in {version_op(v) for v in keep}:
+                        continue
+                    wire["value"] = placeholder(spec.fields[key])
+                    changed = True
+                if changed:
+                    self.conn.execute(
+                        update(db.ops)
+                        .where(db.ops.c.seq == seq)
+                        .values(payload=json.dumps(data, separators=(",", ":")))
+                    )
+
+
+def placeholder(spec: FieldSpec) -> Any:
+    """What a purged value becomes in the log: empty, yet still of the field's type."""
+    if spec.nullable:
+        return None
+    return {
+        FieldType.TEXT: "",
+        FieldType.INT: 0,
+        FieldType.BOOL: False,
+        FieldType.DATE: "1970-01-01",
+        FieldType.DATETIME: "1970-01-01T00:00:00+00:00",
+        FieldType.JSON: {},
+    }.get(spec.type, {m.key: placeholder(m) for m in spec.members})
+
+
+# -- checks before applying -----------------------------------------------------------------------------
+
+
+def check_scope(batch: Batch, op: Op, roles: dict[str, str]) -> None:
+    """Raises Refusal for an op this device may not write. Applied-and-flagged cases add an event."""
+    spec = SCHEMA.get(op.table)
+    if spec is None:
+        raise Refusal(f"there is no table called {op.table}")
+    try:
+        merge.check_op(spec, op.view())
+    except MergeError as exc:
+        raise Refusal(str(exc)) from exc
+    pusher = batch.pusher
+    if pusher.server:
+        return
+    if op.device != pusher.device_id:
+        raise Refusal("a laptop may only send the changes it made itself")
+    role = roles.get(op.user)
+    if role is None:
+        raise Refusal(f"the change was made by {op.user}, who has no account on this server")
+    if op.table in SERVER_MANAGED:
+        raise Refusal("hubs, localities and staff accounts are managed by the administrator on the server")
+    if op.kind == "redact" and role != "supervisor":
+        raise Refusal("only a supervisor can redact")
+    if spec.scope is not Scope.FAMILY:
+        return
+    family_id = op.family_id
+    if not family_id or (op.table == "family" and op.row_id != family_id):
+        raise Refusal("a family record must say which family it belongs to")
+    hub = batch.family_hub(family_id)
+    if hub is None:
+        if op.table == "family" and op.kind == "insert":
+            wanted = op.fields.get("hub_id")
+            if wanted is None or wanted.value != pusher.hub_id:
+                raise Refusal("a laptop can only create families in its own hub")
+            batch.family_hubs[family_id] = (None, pusher.hub_id, False)
+            return
+        raise Refusal("this change belongs to a family the server does not hold")
+    if hub == pusher.hub_id:
+        return
+    ever = batch.conn.execute(
+        select(db.scope_changes.c.id).where(
+            db.scope_changes.c.family_id == family_id, db.scope_changes.c.new_hub == pusher.hub_id
+        )
+    ).first()
+    if ever is None:
+        raise Refusal("this family has never been held by your hub")
+    batch.events.append(
+        {"kind": "out_of_scope_write", "detail": {"family_id": family_id, "hub_id": hub, "op_id": op.op_id}}
+    )
+
+
+def mass_delete_limit(conn: Connection, hub_id: str, share: float, most: int) -> int:
+    live = (
+        conn.execute(
+            select(func.count())
+            .select_from(db.families)
+            .where(db.families.c.hub_id == hub_id, db.families.c.deleted.is_(False))
+        ).scalar()
+        or 0
+    )
+    return max(1, min(most, math.floor(share * live)))
+
+
+def hold_ops(
+    batch: Batch, ops: list[Op], sync_id: str, share: float, most: int
+) -> tuple[list[Op], list[OpProblem]]:
+    """Family deletes beyond the mass-delete limit of one sync, with their families' other ops, are held."""
+    conn, device = batch.conn, batch.pusher.device_id
+    open_holds = {
+        r.family_id: r.hold_id
+        for r in conn.execute(
+            select(db.held_ops.c.family_id, db.holds.c.hold_id)
+            .join(db.holds, db.holds.c.hold_id == db.held_ops.c.hold_id)
+            .where(db.holds.c.device_id == device, db.holds.c.status == "held")
+        )
+    }
+    deletes: dict[str, set[str]] = {}
+    for op in ops:
+        if op.table == "family" and op.kind == "delete":
+            hub = batch.family_hub(op.row_id)
+            if hub is not None:
+                deletes.setdefault(hub, set()).add(op.row_id)
+    held_families: dict[str, str] = dict(open_holds)
+    for hub, families in deletes.items():
+        counted = conn.execute(
+            select(db.push_counts.c.deletes).where(
+                db.push_counts.c.device_id == device,
+                db.push_counts.c.sync_id == sync_id,
+                db.push_counts.c.hub_id == hub,
+            )
+        ).scalar()
+        total = (counted or 0) + len(families)
+        if counted is None:
+            conn.execute(
+                insert(db.push_counts).values(device_id=device, sync_id=sync_id, hub_id=hub, deletes=total)
+            )
+        else:
+            conn.execute(
+                update(db.push_counts)
+                .where(
+                    db.push_counts.c.device_id == device,
+                    db.push_counts.c.sync_id == sync_id,
+                    db.push_counts.c.hub_id == hub,
+                )
+                .values(deletes=total)
+            )
+        if total <= mass_delete_limit(conn, hub, share, most):
+            continue
+        hold_id = conn.execute(
+            select(db.holds.c.hold_id).where(
+                db.holds.c.device_id == device, db.holds.c.sync_id == sync_id, db.holds.c.hub_id == hub
+            )
+        ).scalar()
+        if hold_id is None:
+            hold_id = str(uuid.uuid4())
+            conn.execute(
+                insert(db.holds).values(
+                    hold_id=hold_id,
+                    device_id=device,
+                    hub_id=hub,
+                    sync_id=sync_id,
+                    created_ms=now_ms(),
+                    status="held",
+                    families=0,
+                )
+            )
+        conn.execute(
+            update(db.holds)
+            .where(db.holds.c.hold_id == hold_id)
+            .values(families=db.holds.c.families + len(families))
+        )
+        batch.events.append({"kind": "mass_delete_held", "detail": {"hold_id": hold_id, "families": total}})
+        for family_id in families:
+            held_families[family_id] = hold_id
+    accepted: list[OpProblem | Op] = []
+    problems: list[OpProblem] = []
+    kept: list[Op] = []
+    position = now_ms() * 1000
+    for op in ops:
+        hold_id = held_families.get(op.family_id or "")
+        if hold_id is None or (op.kind not in ("delete",) and op.family_id not in open_holds):
+            kept.append(op)
+            continue
+        position += 1
+        conn.execute(
+            insert(db.held_ops).values(
+                op_id=op.op_id,
+                hold_id=hold_id,
+                position=position,
+                digest=op.digest(),
+                family_id=op.family_id,
+                payload=op.model_dump_json(exclude_defaults=True),
+            )
+        )
+        problems.append(OpProblem(op_id=op.op_id, status="held", reason=HELD_REASON, hold_id=hold_id))
+    del accepted
+    return kept, problems
+
+
+HELD_REASON = (
+    "This sync deletes more families than the safety limit allows; the deletions wait for a supervisor "
+    "to confirm them on the server."
+)

@@ -1,0 +1,508 @@
+"""The server's store: identity, devices and accounts, push, pull, backfill and digests.
+
+Every method is one transaction (writers retry when PostgreSQL reports a serialisation failure or a
+unique row raced in from another process). Nothing here knows about HTTP; ``app.py`` maps the typed
+``ApiError`` to responses.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, Engine, RowMapping, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from earlyhelp_desktop.core.store.migrations import seed_0001
+from sync import auth
+from sync.clock import HybridClock
+from sync.digest import row_hash
+from sync.merge import RowState
+from sync.protocol import (
+    Op,
+    OpProblem,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    SignedMessage,
+    compact_dicts,
+)
+from sync.server import db
+from sync.server.accounts import now_ms
+from sync.server.config import Settings
+from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal, check_scope, hold_ops
+
+T = TypeVar("T")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.detail = detail
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    epoch: str
+    token_secret: bytes
+    signing_key: bytes
+    server_device: str
+
+    @property
+    def public_key(self) -> str:
+        return auth.b64(auth.public_key(self.signing_key))
+
+
+@dataclass(frozen=True)
+class RawPull:
+    """A pull page whose ops are still the stored JSON."""
+
+    response: PullResponse
+    ops: list[dict[str, Any]]
+
+    @property
+    def more(self) -> bool:
+        return self.response.more
+
+    def wire(self) -> dict[str, Any]:
+        data = self.response.model_dump(mode="json", exclude_defaults=True)
+        data["ops"] = compact_dicts(self.ops)
+        return data
+
+
+class ServerStore:
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine or db.make_engine(settings.database_url)
+        self.writer = db.writer(self.engine)
+        self._identity: Identity | None = None
+
+    # -- start ---------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Runs migrations, then creates the server's identity and seed rows once."""
+        db.migrate(self.engine)
+        self.transact(self._initialise)
+
+    def _initialise(self, conn: Connection) -> None:
+        if db.is_postgres(conn):
+            from sqlalchemy import text
+
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.LOCK_MIGRATE})
+        have = {r.key for r in conn.execute(select(db.meta.c.key))}
+        if "epoch" in have:
+            return
+        facts = {
+            "epoch": os.urandom(8).hex(),
+            "token_secret": os.urandom(32).hex(),
+            "signing_key": auth.new_private_key().hex(),
+            "server_device": "f" + os.urandom(8).hex()[1:],
+            "hlc": "0",
+        }
+        conn.execute(insert(db.meta), [{"key": k, "value": v} for k, v in facts.items()])
+        # The seeded reference rows every laptop already holds, with the same ids and versions.
+        batch = Batch(
+            conn, Pusher(facts["server_device"], None, server=True), self.settings.clock_allowance_ms
+        )
+        from sync.server.oplog import _Row
+
+        for table, rows in (
+            ("ref_item", seed_0001.ref_item_rows()),
+            ("instrument", seed_0001.instrument_rows()),
+        ):
+            spec = SCHEMA[table]
+            for data in rows:
+                state = RowState(table, data["id"], data["version"])
+                state.values = {k: data.get(k) for k in spec.fields}
+                batch.rows[(table, data["id"])] = _Row(state, None, str(spec.scope), None, dirty=True)
+        batch.commit()
+
+    def identity(self) -> Identity:
+        if self._identity is None:
+            with self.engine.connect() as conn:
+                facts = {r.key: r.value for r in conn.execute(select(db.meta))}
+            self._identity = Identity(
+                facts["epoch"],
+                bytes.fromhex(facts["token_secret"]),
+                bytes.fromhex(facts["signing_key"]),
+                facts["server_device"],
+            )
+        return self._identity
+
+    # -- transactions ------------------------------------------------------------------------------
+
+    def transact(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
+        """Runs ``work`` in one write transaction, again when another process raced it."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.writer.begin() as conn:
+                    return work(conn)
+            except (IntegrityError, DBAPIError) as exc:
+                if isinstance(exc, IntegrityError) or _retryable(exc):
+                    if attempt < attempts:
+                        time.sleep(0.01 * attempt)
+                        continue
+                raise
+        raise AssertionError("unreachable")
+
+    def read(self, work: Callable[[Connection], T]) -> T:
+        """One consistent snapshot (REPEATABLE READ on PostgreSQL; a read transaction on SQLite)."""
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        with engine.connect() as conn, conn.begin():
+            return work(conn)
+
+    # -- devices -----------------------------------------------------------------------------------
+
+    def device(self, device_id: str) -> RowMapping | None:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(select(db.devices).where(db.devices.c.device_id == device_id)).mappings().first()
+            )
+
+    def advance_counter(self, device_id: str, counter: int) -> int | None:
+        """Records a request counter; returns None when it is fresh, else the last counter seen."""
+
+        def work(conn: Connection) -> int | None:
+            done = conn.execute(
+                update(db.devices)
+                .where(db.devices.c.device_id == device_id, db.devices.c.counter < counter)
+                .values(counter=counter, last_seen_ms=now_ms())
+            )
+            if done.rowcount == 1:
+                return None
+            return int(
+                conn.execute(select(db.devices.c.counter).where(db.devices.c.device_id == device_id)).scalar()
+                or 0
+            )
+
+        return self.transact(work)
+
+    def device_message(self, device_id: str, action: str) -> SignedMessage:
+        return auth.sign_message(self.identity().signing_key, action, device_id, now_ms())
+
+    def account(self, conn: Connection, **where: str) -> RowMapping | None:
+        query = select(db.accounts)
+        for key, value in where.items():
+            query = query.where(db.accounts.c[key] == value)
+        return conn.execute(query).mappings().first()
+
+    # -- push ----------------------------------------------------------------------------------------
+
+    def push(self, device: RowMapping, request: PushRequest) -> PushResponse:
+        return self.transact(lambda conn: self._push(conn, device, request))
+
+    def _push(self, conn: Connection, device: RowMapping, request: PushRequest) -> PushResponse:
+        batch = Batch(conn, Pusher(device["device_id"], device["hub_id"]), self.settings.clock_allowance_ms)
+        problems: list[OpProblem] = []
+        ids = [op.op_id for op in request.ops]
+        logged = {
+            r.op_id: r
+            for r in conn.execute(
+                select(db.ops.c.op_id, db.ops.c.digest, db.ops.c.payload).where(db.ops.c.op_id.in_(ids))
+            )
+        }
+        held = {
+            r.op_id: r
+            for r in conn.execute(
+                select(db.held_ops.c.op_id, db.held_ops.c.digest, db.held_ops.c.hold_id).where(
+                    db.held_ops.c.op_id.in_(ids)
+                )
+            )
+        }
+        canonical: dict[str, int] = {}
+        fresh: list[Op] = []
+        seen: set[str] = set()
+        acknowledged = 0
+        for op in request.ops:
+            digest = op.digest()
+            if op.op_id in seen:
+                acknowledged += 1
+                continue
+            seen.add(op.op_id)
+            before = logged.get(op.op_id) or held.get(op.op_id)
+            if before is not None and before.digest != digest:
+                self._keep_aside(conn, op, digest, device["device_id"])
+                problems.append(
+                    OpProblem(
+                        op_id=op.op_id,
+                        status="kept_aside",
+                        reason="The server already holds a different change with this id; this one was "
+                        "kept aside for the administrator and not applied.",
+                    )
+                )
+            elif op.op_id in logged:
+                acknowledged += 1
+                stored = json.loads(logged[op.op_id].payload)["stamp"]
+                if stored != op.stamp:
+                    canonical[op.op_id] = stored
+            elif op.op_id in held:
+                problems.append(
+                    OpProblem(
+                        op_id=op.op_id, status="held", reason=_held_reason(), hold_id=held[op.op_id].hold_id
+                    )
+                )
+            else:
+                fresh.append(op)
+        roles = {
+            r.user_id: r.role
+            for r in conn.execute(
+                select(db.accounts.c.user_id, db.accounts.c.role).where(
+                    db.accounts.c.user_id.in_({op.user for op in fresh}), db.accounts.c.active.is_(True)
+                )
+            )
+        }
+        batch.preload_families(op.family_id or "" for op in fresh)
+        accepted: list[Op] = []
+        for op in fresh:
+            try:
+                check_scope(batch, op, roles)
+            except Refusal as exc:
+                problems.append(OpProblem(op_id=op.op_id, status="refused", reason=str(exc)))
+                continue
+            accepted.append(op)
+        accepted, held_now = hold_ops(
+            batch,
+            accepted,
+            request.sync_id,
+            self.settings.mass_delete_share,
+            self.settings.mass_delete_families,
+        )
+        problems.extend(held_now)
+        batch.load((op.table, op.row_id) for op in accepted)
+        for op in accepted:
+            batch.apply(op, op.digest())
+        batch.commit()
+        canonical.update(batch.canonical)
+        return PushResponse(acknowledged=acknowledged + len(accepted), problems=problems, canonical=canonical)
+
+    def _keep_aside(self, conn: Connection, op: Op, digest: str, device_id: str) -> None:
+        exists = conn.execute(
+            select(db.kept_aside.c.id).where(
+                db.kept_aside.c.op_id == op.op_id, db.kept_aside.c.digest == digest
+            )
+        ).first()
+        if exists is None:
+            conn.execute(
+                insert(db.kept_aside).values(
+                    op_id=op.op_id,
+                    digest=digest,
+                    device_id=device_id,
+                    payload=op.model_dump_json(),
+                    reason="same op id, different content",
+                    received_ms=now_ms(),
+                )
+            )
+
+    # -- pull ------------------------------------------------------------------------------------------
+
+    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
+        return self.read(lambda conn: self._pull(conn, device, cursor, limit))
+
+    def _pull(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
+        from sqlalchemy import func
+
+        identity = self.identity()
+        hub = device["hub_id"]
+        head = conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
+        after = self._read_cursor(conn, cursor, head)
+        if after is None:
+            return RawPull(PullResponse(ops=[], cursor=self._cursor(conn, 0), more=True, reset=True), [])
+        entered: list[str] = []
+        left: list[str] = []
+        if after > 0:
+            changes = conn.execute(
+                select(db.scope_changes.c.family_id, db.families.c.hub_id)
+                .join(db.families, db.families.c.family_id == db.scope_changes.c.family_id)
+                .where(db.scope_changes.c.seq > after, db.scope_changes.c.seq <= head)
+                .where((db.scope_changes.c.old_hub == hub) | (db.scope_changes.c.new_hub == hub))
+                .where(db.scope_changes.c.old_hub.is_not(None))
+            ).all()
+            for family_id, now_hub in changes:
+                target = entered if now_hub == hub else left
+                if family_id not in target:
+                    target.append(family_id)
+        in_hub = select(db.families.c.family_id).where(db.families.c.hub_id == hub)
+        rows = conn.execute(
+            select(db.ops.c.seq, db.ops.c.payload)
+            .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device["device_id"])
+            .where(
+                db.ops.c.scope.in_(("reference", "directory"))
+                | ((db.ops.c.scope == "family") & db.ops.c.family_id.in_(in_hub))
+            )
+            .order_by(db.ops.c.seq)
+            .limit(limit + 1)
+        ).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        upto = rows[-1].seq if more else head
+        digest = None
+        if not more:
+            digest = {
+                r.bucket: r.value
+                for r in conn.execute(
+                    select(db.digests.c.bucket, db.digests.c.value).where(
+                        db.digests.c.part == "",
+                        db.digests.c.bucket.in_((f"hub:{hub}", "reference", "directory")),
+                    )
+                )
+            }
+        message = None
+        if device["status"] == "retire":
+            message = auth.sign_message(identity.signing_key, "retire", device["device_id"], now_ms())
+        # the ops go out as stored (validated when they came in): no model per op on the hot path
+        response = PullResponse(
+            ops=[],
+            cursor=self._cursor(conn, upto),
+            more=more,
+            entered=entered,
+            left=left,
+            digest=digest,
+            message=message,
+        )
+        return RawPull(response, [json.loads(r.payload) for r in rows])
+
+    def _cursor(self, conn: Connection, seq: int) -> str:
+        op_id = ""
+        if seq:
+            op_id = conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar() or ""
+        raw = json.dumps({"e": self.identity().epoch, "s": seq, "o": op_id[:12]}, separators=(",", ":"))
+        return base64.urlsafe_b64encode(raw.encode()).decode()
+
+    def _read_cursor(self, conn: Connection, cursor: str | None, head: int) -> int | None:
+        """The sequence number a cursor stands for, or None when this server no longer matches it."""
+        if not cursor:
+            return 0
+        try:
+            data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+            epoch, seq, op_id = str(data["e"]), int(data["s"]), str(data["o"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ApiError(400, "bad_cursor", "The sync position sent is not one this server wrote.") from exc
+        if epoch != self.identity().epoch or seq > head or seq < 0:
+            return None
+        if seq:
+            found = conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar()
+            if found is None or found[:12] != op_id:
+                return None
+        return seq
+
+    def note_pull(self, device_id: str, pending: int, at_head: bool) -> None:
+        values: dict[str, Any] = {"pending": pending, "last_seen_ms": now_ms()}
+        if at_head:
+            values["last_sync_ms"] = now_ms()
+        self.transact(
+            lambda conn: conn.execute(
+                update(db.devices).where(db.devices.c.device_id == device_id).values(**values)
+            )
+        )
+
+    # -- backfill and repair ---------------------------------------------------------------------------
+
+    def family_ops(
+        self, device: RowMapping, families: list[str], after_seq: int, limit: int
+    ) -> tuple[list[Op], list[int], bool, dict[str, list[str]]]:
+        def work(conn: Connection) -> tuple[list[Op], list[int], bool, dict[str, list[str]]]:
+            allowed = [
+                r.family_id
+                for r in conn.execute(
+                    select(db.families.c.family_id).where(
+                        db.families.c.family_id.in_(families), db.families.c.hub_id == device["hub_id"]
+                    )
+                )
+            ]
+            rows = conn.execute(
+                select(db.ops.c.seq, db.ops.c.payload, db.ops.c.family_id, db.ops.c.op_id)
+                .where(db.ops.c.family_id.in_(allowed), db.ops.c.seq > after_seq, db.ops.c.scope == "family")
+                .order_by(db.ops.c.seq)
+                .limit(limit + 1)
+            ).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            ids: dict[str, list[str]] = {}
+            if after_seq == 0:
+                for r in conn.execute(
+                    select(db.ops.c.family_id, db.ops.c.op_id).where(db.ops.c.family_id.in_(allowed))
+                ):
+                    ids.setdefault(r.family_id, []).append(r.op_id)
+            return [Op.model_validate_json(r.payload) for r in rows], [r.seq for r in rows], more, ids
+
+        return self.read(work)
+
+    def digest_parts(self, device: RowMapping, bucket: str) -> dict[str, str]:
+        if bucket not in (f"hub:{device['hub_id']}", "reference", "directory"):
+            raise ApiError(403, "forbidden", "That part of the data is not this laptop's.")
+
+        def work(conn: Connection) -> dict[str, str]:
+            return {
+                r.part: r.value
+                for r in conn.execute(
+                    select(db.digests.c.part, db.digests.c.value).where(
+                        db.digests.c.bucket == bucket, db.digests.c.part != ""
+                    )
+                )
+            }
+
+        return self.read(work)
+
+    # -- the server's own changes (admin) ----------------------------------------------------------------
+
+    def server_ops(
+        self, conn: Connection, changes: list[tuple[str, str, str | None, str, dict[str, Any]]]
+    ) -> None:
+        """Writes rows as the server (hubs, staff): ops with the server's device, applied and logged."""
+        from sync.clock import op_id_for
+        from sync.protocol import WireField
+
+        identity = self.identity()
+        last = conn.execute(select(db.meta.c.value).where(db.meta.c.key == "hlc")).scalar() or "0"
+        clock = HybridClock(int(last))
+        batch = Batch(
+            conn, Pusher(identity.server_device, None, server=True), self.settings.clock_allowance_ms
+        )
+        for table, row_id, family_id, kind, values in changes:
+            key = (table, row_id)
+            batch.load([key])
+            existing = batch.rows.get(key)
+            fields = {}
+            for name, value in values.items():
+                base = existing.state.frontier_of(name) if existing else []
+                fields[name] = WireField(value=value, base=list(base))
+            tick = clock.tick()
+            op = Op(
+                op_id=op_id_for(tick, identity.server_device),
+                table=table,
+                row_id=row_id,
+                family_id=family_id,
+                kind=kind,
+                stamp=tick,
+                device=identity.server_device,
+                user="server",
+                fields=fields,
+            )
+            batch.apply(op, op.digest())
+        batch.commit()
+        conn.execute(update(db.meta).where(db.meta.c.key == "hlc").values(value=str(clock.last)))
+
+
+def _retryable(exc: DBAPIError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None)
+    return code in ("40001", "40P01")  # serialization failure, deadlock
+
+
+def _held_reason() -> str:
+    from sync.server.oplog import HELD_REASON
+
+    return HELD_REASON
+
+
+def row_hash_of(state: RowState) -> int:
+    return row_hash(state)

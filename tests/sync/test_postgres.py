@@ -1,0 +1,184 @@
+"""The server on PostgreSQL: the same behaviour as on SQLite, and two server processes on one database
+with concurrent pushes, where a pull never misses a change that committed later with a smaller number."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import select
+
+from earlyhelp_desktop.core.replication import Replicator, enrol
+from earlyhelp_desktop.core.replication.device import DeviceFile
+from earlyhelp_desktop.core.store.models import Family
+from earlyhelp_desktop.core.store.store import Workspace
+from sync.client import SyncClient
+from sync.protocol import PullRequest
+from sync.server import db
+from sync.server.admin import Admin
+from sync.server.store import ServerStore
+from tests.conftest import CHEAP_KDF, PASSWORD
+from tests.sync.conftest import RunningServer, seed, settings_for, start_server
+
+pytestmark = pytest.mark.postgres
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def pg_server(pg_url: str) -> Iterator[RunningServer]:
+    server = start_server(settings_for(pg_url))
+    seed(server)
+    yield server
+    server.stop()
+
+
+def test_laptops_sync_and_meet_conflicts_through_postgresql(pg_server: RunningServer, tmp_path: Path) -> None:
+    a = enrol(tmp_path / "a", pg_server.url, pg_server.code(), "s.patel", PASSWORD, fixed_kdf=CHEAP_KDF)
+    b = enrol(tmp_path / "b", pg_server.url, pg_server.code(), "j.okafor", PASSWORD, fixed_kdf=CHEAP_KDF)
+    try:
+        fid = a.services.families.add("Lindqvist", level_of_need=2).id
+        assert Replicator(a).run().status == "synced"
+        assert Replicator(b).run().status == "synced"
+        a.services.families.update(fid, level_of_need=3)
+        b.services.families.update(fid, level_of_need=1)
+        for ws in (a, b, a):
+            assert Replicator(ws).run().status == "synced"
+        assert len(a.services.conflicts.list()) == 1 and len(b.services.conflicts.list()) == 1
+    finally:
+        a.lock()
+        b.lock()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _serve(url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "EARLYHELP_SYNC_PASSWORD_MEMORY_KIB": "8192"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sync.server.cli", "serve", "--database-url", url, "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/v1/hello", timeout=1).ok:
+                return process, base
+        except requests.RequestException:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("a server process did not start")
+
+
+@pytest.mark.slow
+def test_two_server_processes_never_let_a_pull_miss_a_change(pg_url: str, tmp_path: Path) -> None:
+    store = ServerStore(settings_for(pg_url))
+    store.start()
+    admin = Admin(store)
+    admin.add_hub("Torbay North", "Torbay")
+    names = [f"w{n}" for n in range(6)]
+    for name in ["watcher", *names]:
+        admin.add_user(name, name.title(), "family_worker", "Torbay North", PASSWORD)
+    servers = [_serve(pg_url), _serve(pg_url)]
+    laptops: list[Workspace] = []
+    try:
+        urls = [base for _, base in servers]
+        watcher = enrol(
+            tmp_path / "watcher",
+            urls[0],
+            admin.enrol_code("Torbay North"),
+            "watcher",
+            PASSWORD,
+            fixed_kdf=CHEAP_KDF,
+        )
+        laptops.append(watcher)
+        for n, name in enumerate(names):
+            ws = enrol(
+                tmp_path / name,
+                urls[n % 2],
+                admin.enrol_code("Torbay North"),
+                name,
+                PASSWORD,
+                fixed_kdf=CHEAP_KDF,
+            )
+            laptops.append(ws)
+        device = DeviceFile.load(watcher.store.directory)
+        assert device is not None
+        token = Replicator(watcher).client.token  # type: ignore[union-attr]
+        clients = [SyncClient(u, signer=device, token=token) for u in urls]
+        seen: set[str] = set()
+        done = threading.Event()
+        failures: list[BaseException] = []
+
+        def watch() -> None:
+            cursor = None
+            turn = 0
+            try:
+                while True:
+                    finished = done.is_set()
+                    while True:
+                        page = clients[turn % 2].pull(PullRequest(cursor=cursor, limit=50))
+                        turn += 1
+                        seen.update(op.op_id for op in page.ops)
+                        cursor = page.cursor
+                        if not page.more:
+                            break
+                    if finished:
+                        return
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        def push(ws: Workspace, number: int) -> None:
+            try:
+                for round_ in range(6):
+                    for k in range(3):
+                        ws.services.families.add(f"{number}-{round_}-{k}")
+                    report = Replicator(ws).run()
+                    assert report.status in ("synced", "partial"), report
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                failures.append(exc)
+
+        watcher_thread = threading.Thread(target=watch)
+        watcher_thread.start()
+        threads = [threading.Thread(target=push, args=(ws, n)) for n, ws in enumerate(laptops[1:])]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        done.set()
+        watcher_thread.join()
+        assert failures == []
+        with store.engine.connect() as conn:
+            logged = set(
+                conn.execute(select(db.ops.c.op_id).where(db.ops.c.scope.in_(("family", "reference"))))
+                .scalars()
+                .all()
+            )
+        assert logged - seen == set(), "a pull skipped changes that committed later with a smaller number"
+        report = Replicator(watcher).run()
+        assert report.status == "synced", report
+        with watcher.read() as session:
+            assert len(session.scalars(select(Family.id)).all()) == 6 * 6 * 3
+    finally:
+        for ws in laptops:
+            if not ws.locked:
+                ws.lock()
+        for process, _ in servers:
+            process.terminate()
+            process.wait(timeout=10)
+        store.engine.dispose()
