@@ -217,6 +217,7 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
     dialog.form.set_values(
         {
             "kind": "visit",
+            "occurred_on": dt.date.today() - dt.timedelta(days=1),  # yesterday: 10:30 is past at any hour
             "time": "10:30",
             "duration_minutes": "45",
             "note": "Home visit: talked through mornings",

@@ -185,3 +185,12 @@ def test_one_letter_answers_are_made_once_and_the_worker_then_rests(
         assert not tasks.busy, [j.on_done for j in tasks._jobs.values()]
     finally:
         family_search.KEEP = 64
+
+
+def test_a_contact_logged_this_morning_without_a_time_is_not_in_the_future() -> None:
+    from earlyhelp_desktop.ui.screens.family.contacts import occurred_at
+
+    morning = dt.datetime(2026, 3, 2, 9, 5)
+    assert occurred_at({"occurred_on": "2 3 2026", "time": ""}, morning) == "2 3 2026 09:05"
+    assert occurred_at({"occurred_on": "1 3 2026", "time": ""}, morning) == "1 3 2026"
+    assert occurred_at({"occurred_on": "2 3 2026", "time": "8:00"}, morning) == "2 3 2026 8:00"

@@ -64,10 +64,17 @@ def contact_fields(kinds: list[tuple[str, str]]) -> list[F]:
     ]
 
 
-def occurred_at(values: dict[str, Any]) -> Any:
-    """The date (and optional time) as the service takes it: '27 3 2026 14:30' or just the date."""
-    date = values.get("occurred_on") or ""
+def occurred_at(values: dict[str, Any], now: dt.datetime | None = None) -> Any:
+    """The date (and optional time) as the service takes it: '27 3 2026 14:30' or just the date.
+
+    A date alone means midday; for a contact today with no time given, that could be later than now
+    (a visit logged at 9am), so today's contacts without a time are taken as now."""
+    date = (values.get("occurred_on") or "").strip()
     time = (values.get("time") or "").strip()
+    if date and not time:
+        now = now or dt.datetime.now()
+        if date.split() == [str(now.day), str(now.month), str(now.year)]:
+            time = f"{now:%H:%M}"
     return f"{date} {time}".strip() or None
 
 
