@@ -171,4 +171,4 @@ class SyncEngine:
         return list(service.list()) if service is not None else []
 
     def resolve(self, ws: Workspace, conflict_id: str, keep_version: str) -> Any:
-        return ws.services.conflicts.resolve(conflict_id, keep_version)  # type: ignore[attr-defined]
+        return ws.services.conflicts.resolve(conflict_id, keep_version)
