@@ -205,8 +205,10 @@ def moment(
 ) -> dt.datetime | None:
     """A date with an optional time ('27 3 2019 14:30'), as an aware UTC datetime.
 
-    A date or time typed without a zone is the laptop's local time; a date alone means midday."""
+    A date or time typed without a zone is the laptop's local time; a date alone means midday, except
+    today's date alone when midday is still to come: that means now (a morning visit logged by date)."""
     parsed: dt.datetime | None
+    date_only = False
     cap = _cap(label)
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -216,6 +218,7 @@ def moment(
         parsed = value if value.tzinfo else value.astimezone()
     elif isinstance(value, dt.date):
         parsed = dt.datetime.combine(value, dt.time(12, 0)).astimezone()
+        date_only = True
     else:
         text_ = value.strip()
         day_part, time_part = text_, None
@@ -227,6 +230,7 @@ def moment(
             if day is None:
                 raise ValueError(text_)
             clock = dt.time(12, 0)
+            date_only = time_part is None
             if time_part is not None:
                 match = _TIME.match(time_part)
                 assert match is not None
@@ -240,9 +244,12 @@ def moment(
                 return None
             parsed = parsed if parsed.tzinfo else parsed.astimezone()
     parsed = parsed.astimezone(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    if date_only and parsed > now and parsed.astimezone().date() == now.astimezone().date():
+        parsed = now
     if parsed.year < 1900:
         errors.add(field, f"{cap} must be after 1900")
-    elif past and parsed > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5):
+    elif past and parsed > now + dt.timedelta(minutes=5):
         errors.add(field, f"{cap} must be now or in the past")
     return parsed
 
