@@ -43,6 +43,13 @@ QPushButton:disabled {{ background: #e5e6e7; color: {SECONDARY}; border-bottom: 
 QPushButton[kind="secondary"] {{ background: {LIGHT}; color: {TEXT}; border-bottom: 2px solid #929191; }}
 QPushButton[kind="secondary"]:hover {{ background: #dbdad9; }}
 QPushButton[kind="secondary"]:focus {{ background: {FOCUS}; border-bottom: 3px solid {TEXT}; }}
+QToolButton[kind="secondary"] {{
+    background: {LIGHT}; color: {TEXT}; border: none; border-bottom: 2px solid #929191;
+    padding: 6px 26px 6px 14px; min-height: 22px;
+}}
+QToolButton[kind="secondary"]:hover {{ background: #dbdad9; }}
+QToolButton[kind="secondary"]:focus {{ background: {FOCUS}; border-bottom: 3px solid {TEXT}; }}
+QToolButton[kind="secondary"]::menu-indicator {{ subcontrol-position: right center; right: 8px; }}
 QPushButton[kind="warning"] {{ background: {ERROR}; color: #ffffff; border-bottom: 2px solid #55150b; }}
 QPushButton[kind="warning"]:focus {{ background: {FOCUS}; color: {TEXT}; }}
 QPushButton[kind="warning"]:disabled, QPushButton[kind="secondary"]:disabled {{

@@ -11,43 +11,8 @@ from earlyhelp_desktop.core.services.consent import sharing_id
 if TYPE_CHECKING:
     from earlyhelp_desktop.core.demo.generator import Generator, Household
 
-__all__ = ["directory", "episodes", "links", "professionals", "sharing"]
+__all__ = ["episodes", "professionals", "sharing"]
 
-ASSETS = {
-    "baby_toddler": ("Stay and Play", "Baby Bounce and Rhyme", "Little Explorers"),
-    "parenting": ("Parenting Together course", "Dads' Saturday Club", "Calmer Mornings workshop"),
-    "mental_wellbeing": ("Wellbeing Café", "Mums' Mental Health Peer Group", "Mindful Walking"),
-    "physical_activity": ("Family Swim", "Couch to 5k", "Walking Football"),
-    "food": ("Community Pantry", "Cook and Eat Together", "Holiday Lunch Club"),
-    "money_advice": ("Money Advice Drop-in", "Benefits Check Clinic", "Energy Bills Help"),
-    "employment_skills": ("Job Club", "Confidence to Work", "English Conversation Club"),
-    "arts_creativity": ("Family Art Club", "Community Choir", "Craft and Natter"),
-    "peer_support": ("Parent Carers' Coffee Morning", "Kinship Carers' Circle", "New Mums' Group"),
-    "youth": ("Youth Club", "Young Carers' Group", "Skate Park Sessions"),
-    "nature": ("Community Garden", "Beach Clean Families", "Forest School Saturdays"),
-    "digital": ("Digital Skills Café", "Get Online Clinic", "Laptop Loan Scheme"),
-    "domestic_abuse_support": ("Moving Forward Group", "Safe Space Drop-in", "Recovery Toolkit"),
-    "housing_advice": ("Housing Advice Surgery", "Tenancy Ready", "Home Fix Help"),
-    "send_support": ("SEND Parents' Forum", "Sensory Play Hour", "Autism Family Support"),
-    "volunteering": ("Volunteer Centre", "Community Fridge Volunteers", "Litter Pickers"),
-    "faith_community": ("Community Lunch", "Warm Space", "Friendship Circle"),
-}
-ORGANISATIONS = (
-    "Torbay Community Trust",
-    "Hele Neighbourhood Partnership",
-    "Bay Families Together",
-    "Ellacombe Community Centre",
-    "Brixham Harbour Hub",
-    "Paignton Library",
-    "South Devon Mind",
-    "Torbay Food Alliance",
-    "Citizens Advice Torbay",
-    "Riviera Youth",
-    "The Pavilion Trust",
-)
-DAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays")
-TIMES = ("9.30 to 11am", "10am to 12 noon", "1 to 3pm", "3.30 to 5pm", "6 to 8pm")
-COSTS = ("Free", "Free", "Free", "£1 per family", "£2, free with a referral", "Pay what you can")
 NOTES = (
     "Home visit. We talked about mornings before school; {name} said getting out of the door is easier "
     "since the new routine started.",
@@ -141,50 +106,6 @@ TAF_ROLES = (
     ("Housing", "Housing officer"),
     ("South Devon Mind", "Wellbeing coach"),
 )
-
-
-def directory(gen: Generator, categories: list[str], count: int) -> list[tuple[str, str]]:
-    rng, found = gen.rng, []
-    created = gen.when(700, 400)
-    for _ in range(count):
-        category = rng.choice(categories)
-        activity = rng.choice(ASSETS.get(category, ("Community group",)))
-        asset_id = gen.sink.add(
-            "community_asset",
-            created,
-            gen.connectors[0] if gen.connectors else gen.ws.user.user_id,
-            organisation=rng.choice(ORGANISATIONS),
-            activity=activity,
-            description=None,
-            category_code=category,
-            venue_name=rng.choice(
-                (
-                    "Ellacombe Church Hall",
-                    "Torbay North Family Hub",
-                    "St Marychurch Library",
-                    "Watcombe Youth Club",
-                    "Brixham Harbour Hub",
-                )
-            ),
-            address=None,
-            postcode=None,
-            days_times=f"{rng.choice(DAYS)}, {rng.choice(TIMES)}",
-            age_range=rng.choice(
-                ("All ages", "0 to 4", "5 to 11", "11 to 18", "Adults", "Parents and carers")
-            ),
-            cost=rng.choice(COSTS),
-            contact_name=None,
-            phone=f"01803 {rng.randint(200000, 899999)}",
-            email=None,
-            website=None,
-            takes_referrals=rng.random() < 0.7,
-            kitemark=rng.choice(("none", "applied", "awarded", "awarded", "expired")),
-            capacity=rng.choice((None, 10, 12, 15, 20, 30)),
-            review_on=gen.today + dt.timedelta(days=rng.randint(-60, 300)),
-            active=True,
-        )
-        found.append((asset_id, category))
-    return found
 
 
 def professionals(gen: Generator, h: Household) -> None:
@@ -418,7 +339,9 @@ def episode(gen: Generator, h: Household, opened: dt.date, closed: dt.date | Non
             phone=f"01803 {rng.randint(200000, 899999)}",
             email=None,
         )
-    reviews(gen, h, episode_id, plan_id, outcome_ids, plan_on, closed)
+    following = reviews(gen, h, episode_id, plan_id, outcome_ids, plan_on, closed)
+    if following is not None:  # recording a review sets the plan's next review date, as the service does
+        gen.sink.update("plan", plan_id, review_on=following)
     contacts(gen, h, episode_id, opened, closed or gen.today)
     if closed:
         stepped = rng.random() < 0.08
@@ -482,14 +405,21 @@ def reviews(
     outcomes: list[str],
     plan_on: dt.date,
     closed: dt.date | None,
-) -> None:
+) -> dt.date | None:
+    """Reviews every six weeks; for a current episode the last one is recent, so most families are due
+    in the coming weeks and some are overdue, as on a real caseload. Returns the next review date."""
     rng = gen.rng
     end = closed or gen.today
     count = rng.randint(1, 3) if closed else rng.choice((0, 0, 1, 2))
-    for i in range(count):
-        held = plan_on + dt.timedelta(days=42 * (i + 1))
-        if held > end:
-            break
+    if closed:
+        dates = [plan_on + dt.timedelta(days=42 * (i + 1)) for i in range(count)]
+    else:
+        last = gen.today - dt.timedelta(days=rng.randint(5, 60))
+        dates = sorted(last - dt.timedelta(days=42 * i) for i in range(count))
+    dates = [d for d in dates if plan_on < d <= end]
+    count = len(dates)
+    following: dt.date | None = None
+    for i, held in enumerate(dates):
         decision = "close" if closed and i == count - 1 else "continue"
         review_id = gen.sink.add(
             "review",
@@ -505,6 +435,7 @@ def reviews(
             family_comments="It feels more manageable.",
             next_review_on=None if decision == "close" else held + dt.timedelta(days=42),
         )
+        following = None if decision == "close" else held + dt.timedelta(days=42)
         for outcome_id in outcomes:
             gen.sink.add(
                 "review_progress",
@@ -519,6 +450,8 @@ def reviews(
                 family_score=rng.randint(3, 9),
                 note=None,
             )
+
+    return following
 
 
 def contacts(gen: Generator, h: Household, episode_id: str, start: dt.date, end: dt.date) -> None:
@@ -543,108 +476,3 @@ def contacts(gen: Generator, h: Household, episode_id: str, start: dt.date, end:
             person_ids=None,
             amends_id=None,
         )
-
-
-PATHS = (
-    ("offered",),
-    ("offered", "declined"),
-    ("offered", "referred"),
-    ("offered", "referred", "accepted"),
-    ("offered", "referred", "declined"),
-    ("offered", "referred", "accepted", "attended"),
-    ("offered", "referred", "accepted", "attended", "completed"),
-    ("offered", "referred", "accepted", "attended", "stopped"),
-)
-
-
-def links(gen: Generator, h: Household) -> None:
-    rng = gen.rng
-    if not gen.assets:
-        return
-    for _ in range(rng.choices((0, 1, 2, 3, 4), weights=(30, 30, 20, 12, 8))[0]):
-        person = rng.choice(
-            h.adults + [c for c in h.children if c.dob and (gen.today - c.dob).days > 8 * 365]
-        )
-        asset_id, category = rng.choice(gen.assets)
-        path = rng.choice(PATHS)
-        day = gen.today - dt.timedelta(days=rng.randint(5, 300))
-        dates: dict[str, dt.date] = {}
-        for status in path:
-            dates[status] = day
-            day += dt.timedelta(days=rng.randint(2, 12))
-        link_id = gen.sink.new_id()
-        connector = rng.choice(gen.connectors) if gen.connectors else h.worker
-        for status, when in dates.items():
-            gen.sink.add(
-                "link_event",
-                _at(when),
-                connector,
-                family_id=h.id,
-                link_id=link_id,
-                status=status,
-                occurred_on=when,
-                note=None,
-                recorded_by=connector,
-            )
-        last = path[-1]
-        gen.sink.add(
-            "social_link",
-            _at(dates["offered"]),
-            connector,
-            row_id=link_id,
-            family_id=h.id,
-            person_id=person.id,
-            asset_id=asset_id,
-            need_area=category,
-            connector_id=connector,
-            status=last,
-            offered_on=dates["offered"],
-            referred_on=dates.get("referred"),
-            responded_on=dates.get("accepted") or dates.get("declined"),
-            attended_on=dates.get("attended"),
-            ended_on=dates.get("completed") or dates.get("stopped"),
-            outcome="Enjoys the group and has made friends there." if last == "completed" else None,
-            snomed_code="871711000000103"
-            if last == "declined"
-            else "871731000000106"
-            if "referred" in path
-            else None,
-        )
-        if "referred" in path:
-            gen.sink.add(
-                "outcome_measure",
-                _at(dates["referred"]),
-                connector,
-                family_id=h.id,
-                person_id=person.id,
-                instrument_code="ons4",
-                taken_on=dates["referred"],
-                context="link_before",
-                scores={
-                    "satisfied": rng.randint(2, 6),
-                    "worthwhile": rng.randint(2, 6),
-                    "happy": rng.randint(2, 6),
-                    "anxious": rng.randint(4, 9),
-                },
-                link_id=link_id,
-                recorded_by=connector,
-            )
-        if last == "completed":
-            gen.sink.add(
-                "outcome_measure",
-                _at(dates["completed"]),
-                connector,
-                family_id=h.id,
-                person_id=person.id,
-                instrument_code="ons4",
-                taken_on=dates["completed"],
-                context="link_after",
-                scores={
-                    "satisfied": rng.randint(5, 9),
-                    "worthwhile": rng.randint(5, 9),
-                    "happy": rng.randint(5, 9),
-                    "anxious": rng.randint(1, 5),
-                },
-                link_id=link_id,
-                recorded_by=connector,
-            )

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select, update
 
 from earlyhelp_desktop.core.crypto.vault import SlotUser
-from earlyhelp_desktop.core.demo import casework
+from earlyhelp_desktop.core.demo import casework, community
 from earlyhelp_desktop.core.demo.names import CULTURES, FEATURED, STREETS, TOWNS, Culture
 from earlyhelp_desktop.core.demo.sink import Sink
 from earlyhelp_desktop.core.ids import derived_id, family_reference, hub_code, hub_id, staff_id
@@ -202,7 +202,7 @@ class Generator:
                     postcode=None,
                     active=True,
                 )
-        self.assets = existing_assets + casework.directory(
+        self.assets = existing_assets + community.directory(
             self, categories, max(0, asset_count - len(existing_assets))
         )
         if password is not None:
@@ -375,7 +375,7 @@ class Generator:
         casework.professionals(self, h)
         casework.sharing(self, h)
         casework.episodes(self, h)
-        casework.links(self, h)
+        community.links(self, h)
 
     def write_person(self, h: Household, p: Person, **fields: object) -> None:
         values: dict[str, object] = {

@@ -53,6 +53,14 @@ class Sink:
         )
         return row_id
 
+    def update(self, table: str, row_id: str, **fields: Any) -> None:
+        """Changes a row not yet flushed (e.g. a plan's review date once its reviews are known)."""
+        for row in reversed(self.rows[table]):
+            if row["id"] == row_id:
+                row.update(fields)
+                return
+        raise KeyError(f"{table} {row_id} is not waiting to be written")
+
     def flush(self, conn: Connection) -> None:
         tables: dict[str, Table] = Base.metadata.tables
         for name, rows in self.rows.items():

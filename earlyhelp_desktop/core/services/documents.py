@@ -78,13 +78,18 @@ __all__ = [
 class DocumentService(DocumentReads):
     # -- the family plan -------------------------------------------------------------------------
 
-    def preview_plan(self, family_id: str, *, large_print: bool = False) -> PrintedDocument:
-        """The plan as it would print, marked as a preview: nothing is issued (the view is audited)."""
+    def preview_plan(
+        self, family_id: str, *, large_print: bool = False, for_agency: str | None = None
+    ) -> PrintedDocument:
+        """The plan as it would print (for an agency: as that agency would get it), marked as a preview:
+        nothing is issued (the view is audited). An agency that may not have the plan is refused."""
         record, parts = self.plan_record(family_id)
         lookups = self.lookups(record)
+        decision = self._recipient(record, PLAN, for_agency)
+        agency = decision.agency if decision else None
         issue = Issue(None, dt.date.today().isoformat(), self.ws.user.full_name, large_print)
         content = build_plan_content(
-            record, parts, lookups, issue, self._disclosure(record, INTERNAL, lookups)
+            record, parts, lookups, issue, self._disclosure(record, agency or INTERNAL, lookups)
         )
         built = render_plan(content)
         with self.ws.write() as session:

@@ -6,6 +6,7 @@ changes go through the services. Opening a family writes a *view* audit event.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -95,13 +96,14 @@ class FamilyRecord:
         return None
 
     @property
-    def next_review(self) -> object:
+    def next_review(self) -> dt.date | None:
+        """The reviews service's rule: the date set at the latest review, else the plan's review date."""
         current = self.current
         if current is None:
             return None
-        dates = [r.next_review_on for r in current.reviews if r.next_review_on]
-        if dates:
-            return max(dates)
+        if current.reviews:
+            latest = max(current.reviews, key=lambda r: (r.held_on, r.created_at))
+            return latest.next_review_on
         return current.plan.review_on if current.plan else None
 
 

@@ -49,16 +49,24 @@ def preview_family_plan(
     *,
     runner: Runner,
     large_print: bool = False,
+    for_agency: str | None = None,
     parent: QWidget | None = None,
     on_error: Message | None = None,
     on_shown: Shown | None = None,
     on_issued: Callable[[PrintedDocument], None] | None = None,
 ) -> None:
-    """Preview "Our family plan", then Print or Save as PDF (each issues a new version)."""
+    """Preview "Our family plan" (for an agency if given), then Print or Save as PDF (each issues a new
+    version)."""
     docs = ws.services.documents
 
     def issuer(channel: str, deliver: Deliver) -> PrintedDocument:
-        return docs.issue_plan(family_id, channel=_channel(channel), large_print=large_print, deliver=deliver)
+        return docs.issue_plan(
+            family_id,
+            channel=_channel(channel),
+            large_print=large_print,
+            for_agency=for_agency,
+            deliver=deliver,
+        )
 
     def ready(preview: PrintedDocument) -> None:
         dialog = PdfPreviewDialog(
@@ -74,7 +82,11 @@ def preview_family_plan(
             dialog.issued.connect(on_issued)
         _show(dialog, on_shown)
 
-    runner(lambda: docs.preview_plan(family_id, large_print=large_print), ready, _report(on_error))
+    runner(
+        lambda: docs.preview_plan(family_id, large_print=large_print, for_agency=for_agency),
+        ready,
+        _report(on_error),
+    )
 
 
 def preview_document(

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Protocol, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from earlyhelp_desktop.core.services.base import Changes
 from earlyhelp_desktop.core.services.record import FamilyRecord
@@ -22,6 +22,7 @@ from earlyhelp_desktop.ui.screens.family.contacts import ContactsTab
 from earlyhelp_desktop.ui.screens.family.overview import OverviewTab
 from earlyhelp_desktop.ui.screens.family.people import PeopleTab
 from earlyhelp_desktop.ui.screens.family.plan import PlanTab
+from earlyhelp_desktop.ui.screens.family.printing import PrintRow
 from earlyhelp_desktop.ui.screens.family.professionals import ProfessionalsTab
 from earlyhelp_desktop.ui.screens.family.reviews import ReviewsTab
 from earlyhelp_desktop.ui.screens.family.steps import StepsTab
@@ -35,6 +36,13 @@ class RecordTab(Protocol):
 
 def long_date(value: dt.date | None) -> str:
     return f"{value.day} {value:%B %Y}" if value else "Not set"
+
+
+def review_date(value: dt.date | None) -> str:
+    """The next review, saying plainly when it is overdue (not by colour alone)."""
+    if value is not None and value < dt.date.today():
+        return f"{long_date(value)} (overdue)"
+    return long_date(value)
 
 
 class FamilyScreen(QWidget):
@@ -58,15 +66,14 @@ class FamilyScreen(QWidget):
         self.name = title("")
         self.name.setObjectName("familyName")
         top.addWidget(self.name, 1)
-        # Documents: the lead wires "Print plan / Preview / Save as PDF" (ui/printing) into this row.
-        self.print_actions: QHBoxLayout = hbox(spacing=8)
-        top.addLayout(self.print_actions)
+        self.message = Banner("warning")
+        self.printing = PrintRow(ctx, self.message, self)
+        top.addWidget(self.printing)
         layout.addLayout(top)
         self.facts = label("", name="familyFacts")
         layout.addWidget(self.facts)
         self.flags_row = hbox(spacing=6)
         layout.addLayout(self.flags_row)
-        self.message = Banner("warning")
         layout.addWidget(self.message)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("recordTabs")
@@ -171,7 +178,7 @@ class FamilyScreen(QWidget):
             f"Level of need: {level}",
             f"Status: {f.status.capitalize()}",
             f"Lead practitioner: {lead}",
-            f"Next review: {long_date(record.next_review)}",  # type: ignore[arg-type]
+            f"Next review: {review_date(record.next_review)}",
         ]
         self.facts.setText(" · ".join(facts))
         clear_layout(self.flags_row)
@@ -181,6 +188,7 @@ class FamilyScreen(QWidget):
         if f.confidential_address:
             self.flags_row.addWidget(label("Confidential address", "flag", wrap=False))
         self.flags_row.addStretch(1)
+        self.printing.show_record(record, self.labels.get("agency"))
         # Only the tab on screen reads more than the record; the others catch up when they are shown.
         self._stale = {id(tab) for _text, tab in self._tabs}
         self._show_current()
