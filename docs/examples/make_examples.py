@@ -31,9 +31,10 @@ from earlyhelp_desktop.core.store.store import Store, Workspace  # noqa: E402
 THROWAWAY_KDF = KdfParams(salt=b"\0" * 16, memory_kib=8 * 1024, iterations=1, lanes=1)
 
 
-def first_with(ws: Workspace, surname: str, kind: str) -> str:
-    """The first demo family called ``surname`` that has what ``kind`` needs."""
-    for summary in ws.services.families.search(surname, limit=20):
+def first_with(ws: Workspace, surname: str, kind: str, *more: str) -> str:
+    """The first demo family called ``surname`` (else one of ``more``) that has what ``kind`` needs."""
+    candidates = [s for name in (surname, *more) for s in ws.services.families.search(name, limit=20)]
+    for summary in candidates:
         record = ws.services.record.open(summary.id, audit=False)
         if kind == "plan" and record.current and record.current.plan:
             return summary.id
@@ -99,7 +100,11 @@ def main() -> None:
                 "review-record",
             )
             save(
-                docs.print_document("closure", first_with(ws, "Nguyễn", "closure"), channel="pdf"),
+                docs.print_document(
+                    "closure",
+                    first_with(ws, "Nguyễn", "closure", "Wójcik", "Llŷr", "Ó Briain"),
+                    channel="pdf",
+                ),
                 "closure-summary",
             )
         finally:
