@@ -96,13 +96,15 @@ def main() -> None:
             save(docs.issue_plan(family, channel="pdf", large_print=True), "family-plan-large-print")
             save(docs.print_document("assessment", family, channel="pdf"), "assessment-summary")
             save(
-                docs.print_document("review", first_with(ws, "Llŷr", "review"), channel="pdf"),
+                docs.print_document(
+                    "review", first_with(ws, "Llŷr", "review", "Nguyễn", "Wójcik", "Ó Briain"), channel="pdf"
+                ),
                 "review-record",
             )
             save(
                 docs.print_document(
                     "closure",
-                    first_with(ws, "Nguyễn", "closure", "Wójcik", "Llŷr", "Ó Briain"),
+                    first_with(ws, "Nguyễn", "closure", "Wójcik", "Llŷr", "Ó Briain", ""),
                     channel="pdf",
                 ),
                 "closure-summary",

@@ -124,6 +124,7 @@ class Generator:
         self.domains: list[str] = []
         self.previous_child: Person | None = None
         self.featured_ids: list[str] = []
+        self.used_names: set[str] = set()
         self.hub_code = "EH"
 
     def when(self, days_ago_max: int, days_ago_min: int = 0) -> dt.datetime:
@@ -233,34 +234,53 @@ class Generator:
         dob = None
         if age is not None:
             dob = self.today - dt.timedelta(days=age * 365 + self.rng.randint(0, 364))
-        given = given or self.rng.choice(culture.female if female else culture.male)
+        pool = culture.female if female else culture.male
+        if given is None:  # no two people in a household share a first name
+            given = self.rng.choice(pool)
+            for _ in range(8):
+                if given not in self.used_names:
+                    break
+                given = self.rng.choice(pool)
+        self.used_names.add(given)
         return Person(
             self.sink.new_id(), given, surname, dob, is_child, relationship, female, culture.family_first
         )
 
     def household(self, index: int, featured: bool, featured_slot: bool = False) -> Household:
         rng = self.rng
+        self.used_names = set()
+        lead_female = True
         if featured:
-            given, surname, culture_name, _ = FEATURED[index]
+            given, surname, culture_name, lead_female = FEATURED[index]
             culture = next(c for c in CULTURES if c.name == culture_name)
         else:
             culture = self.culture()
             surname, given = rng.choice(culture.surnames), None
         adults = [
             self.person(
-                culture, surname, age=rng.randint(19, 52), female=True, relationship="mother", given=given
+                culture,
+                surname,
+                age=rng.randint(19, 52),
+                female=lead_female,
+                relationship="mother" if lead_female else "father",
+                given=given,
             )
         ]
         if rng.random() < 0.55:
             partner_culture = culture if rng.random() < 0.8 else self.culture()
             partner_surname = surname if partner_culture is culture else rng.choice(partner_culture.surnames)
+            roles = (
+                ("father", "father", "stepfather", "partner")
+                if lead_female
+                else ("mother", "mother", "stepmother", "partner")
+            )
             adults.append(
                 self.person(
                     partner_culture,
                     partner_surname,
                     age=rng.randint(20, 58),
-                    female=False,
-                    relationship=rng.choice(("father", "father", "stepfather", "partner")),
+                    female=not lead_female,
+                    relationship=rng.choice(roles),
                 )
             )
         if rng.random() < 0.06:

@@ -297,9 +297,9 @@ CULTURES: tuple[Culture, ...] = (
 
 # The people named in the brief, placed in the first demo families so fonts and search are exercised.
 FEATURED: tuple[tuple[str, str, str, bool], ...] = (
-    # (given, family, culture, family_first)
-    ("Zoë", "Ó Briain", "irish", False),
-    ("Siân", "Llŷr", "welsh", False),
+    # (given, family, culture, female): each leads their household
+    ("Zoë", "Ó Briain", "irish", True),
+    ("Siân", "Llŷr", "welsh", True),
     ("Thị Hoa", "Nguyễn", "vietnamese", True),
     ("Łukasz", "Wójcik", "polish", False),
 )
