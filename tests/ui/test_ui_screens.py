@@ -61,6 +61,28 @@ def test_reviews_due_lists_the_longest_overdue_first(
     assert screen.count.text() == "2 reviews due, 1 overdue"
 
 
+def test_plans_for_the_listed_reviews_print_in_one_go(
+    qtbot: QtBot, workspace: Workspace, ctx: UiContext
+) -> None:
+    from earlyhelp_desktop.ui.printing.batch import BatchPrintDialog
+
+    with_plan(workspace, "Soon", dt.date.today() + dt.timedelta(days=2))
+    with_plan(workspace, "Far off", dt.date.today() + dt.timedelta(days=60))
+    window = host(qtbot)
+    screen = ReviewsDueScreen(ctx, parent=window)
+    window.show()
+    settle(qtbot, ctx.tasks)
+    assert screen.print_button.isEnabled()
+    screen.print_button.click()
+    qtbot.waitUntil(lambda: any(d.isVisible() for d in window.findChildren(BatchPrintDialog)), timeout=5000)
+    dialog = next(d for d in window.findChildren(BatchPrintDialog) if d.isVisible())
+    assert dialog._count == 1  # noqa: SLF001 - only the family listed, not the one reviewed in 60 days
+    assert "the 1 review due or overdue" in dialog.windowTitle() + " ".join(
+        w.text() for w in dialog.findChildren(type(screen.count))
+    )
+    dialog.close()
+
+
 def test_directory_search_add_and_offer(qtbot: QtBot, workspace: Workspace, ctx: UiContext) -> None:
     family_id = add_family(workspace, "Begum", "TQ1 2AB")
     person = add_person(workspace, family_id, "Sana", "Begum", "mother")

@@ -135,32 +135,46 @@ def print_reviews_due(
     on_shown: Shown | None = None,
 ) -> None:
     """The batch dialog for the plans of every family whose review falls from ``start`` to ``end``."""
-    docs = ws.services.documents
+    when = f"from {long_date(start)} to {long_date(end)}" if start != end else f"on {long_date(start)}"
 
     def ready(ids: Any) -> None:
-        family_ids = list(ids)
-
-        def run_batch(o: BatchOptions) -> Any:
-            return docs.batch_plans(
-                family_ids,
-                channel=o.channel,
-                large_print=o.large_print,
-                deliver=o.deliver,
-                progress=o.progress,
-                cancelled=o.cancelled,
-            )
-
-        when = f"from {long_date(start)} to {long_date(end)}" if start != end else f"on {long_date(start)}"
-        dialog = BatchPrintDialog(
-            len(family_ids),
+        print_plans(
+            ws,
+            list(ids),
             f"Plans for the families with a review {when}",
-            run_batch=run_batch,
             runner=runner,
             parent=parent,
+            on_shown=on_shown,
         )
-        _show(dialog, on_shown)
 
-    runner(lambda: docs.reviews_due(start, end), ready, _report(on_error))
+    runner(lambda: ws.services.documents.reviews_due(start, end), ready, _report(on_error))
+
+
+def print_plans(
+    ws: Workspace,
+    family_ids: list[str],
+    heading: str,
+    *,
+    runner: Runner,
+    parent: QWidget | None = None,
+    on_shown: Shown | None = None,
+) -> BatchPrintDialog:
+    """The batch dialog for these families' plans: printer or folder, progress, Cancel, problems listed."""
+    docs = ws.services.documents
+
+    def run_batch(o: BatchOptions) -> Any:
+        return docs.batch_plans(
+            family_ids,
+            channel=o.channel,
+            large_print=o.large_print,
+            deliver=o.deliver,
+            progress=o.progress,
+            cancelled=o.cancelled,
+        )
+
+    dialog = BatchPrintDialog(len(family_ids), heading, run_batch=run_batch, runner=runner, parent=parent)
+    _show(dialog, on_shown)
+    return dialog
 
 
 def _channel(channel: str) -> Channel:

@@ -11,6 +11,7 @@ from earlyhelp_desktop.core.services.reviews import ReviewDue
 from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
+from earlyhelp_desktop.ui.printing.actions import print_plans
 from earlyhelp_desktop.ui.screens.family.base import selected_row, table
 from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import button, hbox, hint, label, scaled, title, vbox
@@ -62,6 +63,10 @@ class ReviewsDueScreen(QWidget):
         open_button.clicked.connect(lambda: self._open(None))
         row.addWidget(open_button)
         row.addStretch(1)
+        self.print_button = button("Print plans for these reviews", "secondary", name="printReviewPlans")
+        self.print_button.setToolTip("Print each family's plan to take to their review, or save them as PDFs")
+        self.print_button.clicked.connect(self.print_plans)
+        row.addWidget(self.print_button)
         layout.addLayout(row)
         ctx.changed.connect(lambda _c: self.load())
         self.load()
@@ -74,8 +79,23 @@ class ReviewsDueScreen(QWidget):
 
         self.ctx.call(read, self._loaded, lambda e: self.count.setText(describe(e)), owner=self)
 
+    def print_plans(self) -> None:
+        """Every listed family's plan in one go, with a progress bar and Cancel (each copy is issued)."""
+        rows = self.model.rows()
+        if not rows or self.ctx.ws is None:
+            return
+        who = "every lead practitioner" if self.everyone.isChecked() else "your families"
+        print_plans(
+            self.ctx.ws,
+            [r.family_id for r in rows],
+            f"Plans for the {len(rows)} review{'s' if len(rows) != 1 else ''} due or overdue ({who})",
+            runner=self.ctx.tasks.db,
+            parent=self.window(),
+        )
+
     def _loaded(self, rows: list[ReviewDue]) -> None:
         self.model.set_rows(rows)
+        self.print_button.setEnabled(bool(rows))
         overdue = sum(1 for r in rows if r.overdue)
         self.count.setText(
             f"{len(rows)} review{'s' if len(rows) != 1 else ''} due"
