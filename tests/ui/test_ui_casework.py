@@ -267,3 +267,29 @@ def test_plan_contact_review_and_closure(qtbot: QtBot, workspace: Workspace, ctx
     screen.reload()  # a colleague's change is seen when the record is next read
     qtbot.waitUntil(lambda: steps.reopen_button.isVisible(), timeout=5000)
     assert steps.closure.text().startswith("This family has no open episode. Last closed")
+
+
+def test_closing_records_final_scores_starting_from_the_assessment(
+    qtbot: QtBot, workspace: Workspace, ctx: UiContext
+) -> None:
+    family_id, _mum, _son = family(workspace)
+    episode = workspace.services.episodes.current(family_id)
+    assert episode is not None
+    assessment_id = workspace.services.assessments.start(episode.id, reason="Mornings").id
+    workspace.services.assessments.set_domain(assessment_id, "education", score=2, family_score=3)
+    workspace.services.assessments.set_domain(assessment_id, "housing", no_issues=True)
+    screen = open_record(qtbot, ctx, family_id)
+    steps = screen.steps
+    screen.tabs.setCurrentWidget(steps)
+    settle(qtbot, ctx.tasks)
+    steps.close_button.click()
+    dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
+    values = dialog.form.values()
+    assert values["final_scores.worker.education"] == 2  # starts from the assessment's scores
+    assert values["final_scores.family.education"] == 3
+    assert not any("housing" in name for name in values)  # an area with no issues is not scored again
+    dialog.form.set_values({"reason_code": "needs_met", "final_scores.worker.education": 4}, clean=False)
+    save_dialog(qtbot, dialog, ctx.tasks)
+    closure = workspace.services.record.open(family_id, audit=False).current.closure  # type: ignore[union-attr]
+    assert closure is not None
+    assert closure.final_scores == {"worker": {"education": 4}, "family": {"education": 3}}

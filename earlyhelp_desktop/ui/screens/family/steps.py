@@ -226,14 +226,22 @@ class StepsTab(RecordTab):
             ),
             F("date", "follow_up_on", "Follow-up check", hint="Leave blank for 6 months after closing"),
         ]
+        score_fields, values = self._final_score_fields()
+        fields += score_fields
 
         def save(v: dict[str, Any]) -> Any:
+            scores: dict[str, dict[str, int]] = {}
+            for name, value in v.items():
+                if name.startswith("final_scores.") and value is not None:
+                    _, who, area = name.split(".", 2)
+                    scores.setdefault(who, {})[area] = int(value)
             return lambda s: s.closures.submit(
                 episode_id,
                 reason_code=v["reason_code"] or "",
                 closed_on=blank(v["closed_on"]),
                 moving_on_note=blank(v["moving_on_note"]),
                 follow_up_on=blank(v["follow_up_on"]),
+                final_scores=scores or None,
             )
 
         SimpleDialog(
@@ -241,11 +249,46 @@ class StepsTab(RecordTab):
             "Close this episode",
             fields,
             save,
-            values={"closed_on": dt.date.today()},
+            values={"closed_on": dt.date.today(), **values},
             save_text="Submit for sign-off",
             draft_key=f"closure:{episode_id}",
             parent=self.window(),
         ).open()
+
+    def _final_score_fields(self) -> tuple[list[F], dict[str, Any]]:
+        """Final scores for the areas the assessment scored, starting from the assessment's own scores."""
+        current = self.record.current if self.record else None
+        assessment = current.assessment if current else None
+        if self.record is None or assessment is None:
+            return [], {}
+        names = self.labels("assessment_domain")
+        order = {code: n for n, code in enumerate(names)}
+        entries = sorted(
+            self.record.domains.get(assessment.id, []), key=lambda e: order.get(e.domain_code, 99)
+        )
+        entries = [e for e in entries if not e.no_issues]
+        if not entries:
+            return [], {}
+        fields = [
+            F("heading", "", "Final scores"),
+            F(
+                "note",
+                "",
+                "Score each area as it is now, from 1 (really hard) to 5 (going well). The scores "
+                "from the assessment are filled in to start from.",
+            ),
+        ]
+        values: dict[str, Any] = {}
+        for entry in entries:
+            area = names.get(entry.domain_code, entry.domain_code)
+            for who, whose, start in (
+                ("worker", "your score", entry.score),
+                ("family", "the family's score", entry.family_score),
+            ):
+                name = f"final_scores.{who}.{entry.domain_code}"
+                fields.append(F("number", name, f"{area}: {whose}", low=1, high=5))
+                values[name] = start
+        return fields, values
 
     def _closure_id(self) -> str | None:
         current = self.record.current if self.record else None
