@@ -12,14 +12,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from earlyhelp_desktop.core.services.base import Changes
 from earlyhelp_desktop.core.store.store import Workspace
+from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.dialogs.new_family import NewFamilyDialog
 from earlyhelp_desktop.ui.main_window import MainWindow
 from earlyhelp_desktop.ui.screens.families import FamilyListScreen
 from earlyhelp_desktop.ui.screens.unlock import UnlockScreen
 from earlyhelp_desktop.ui.shell import Shell
 from tests.conftest import CHEAP_KDF, PASSWORD
-from tests.ui.uihelp import add_family, settle
+from tests.ui.uihelp import add_family, host, save_dialog, settle
 
 
 @pytest.fixture
@@ -120,3 +122,29 @@ def test_navigation_by_keyboard(qtbot: QtBot, shell: Shell) -> None:
     assert main.current == "family"
     record = main.screen_for("family")
     qtbot.waitUntil(lambda: record.name.text() == "Nowak family", timeout=3000)  # type: ignore[attr-defined]
+
+
+def test_a_form_keeps_a_draft_as_you_type(qtbot: QtBot, ctx: UiContext, monkeypatch: Any) -> None:
+    """Not only at the lock: a crash or a flat battery loses at most a few seconds of typing."""
+    from earlyhelp_desktop.ui.dialogs import base
+    from earlyhelp_desktop.ui.dialogs.simple import F, SimpleDialog
+
+    monkeypatch.setattr(base, "AUTOSAVE_MS", 50)
+    ws = ctx.ws
+    assert ws is not None
+    window = host(qtbot)
+    saved: list[str] = []
+
+    def save(values: dict[str, Any]) -> Any:
+        saved.append(values["note"])
+        return lambda _services: Changes()
+
+    dialog = SimpleDialog(ctx, "A note", [F("text", "note", "Note")], save, draft_key="note:1", parent=window)
+    dialog.open()
+    dialog.form.set_value("note", "Half a thought about Zoë")
+    qtbot.waitUntil(lambda: ws.services.drafts.load("note:1") is not None, timeout=5000)
+    assert ws.services.drafts.load("note:1").payload["note"] == "Half a thought about Zoë"  # type: ignore[union-attr]
+    assert dialog.status.text().startswith("Draft kept at")
+    save_dialog(qtbot, dialog, ctx.tasks)
+    assert saved == ["Half a thought about Zoë"]
+    assert ws.services.drafts.load("note:1") is None  # saved: the draft goes

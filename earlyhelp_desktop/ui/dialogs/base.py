@@ -1,12 +1,13 @@
 """The form dialog every editor builds on: Save (Ctrl+S), Cancel (Esc) that asks before losing changes,
-errors next to fields with a summary, and drafts that survive the privacy lock."""
+errors next to fields with a summary, and drafts kept as you type that survive the privacy lock."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDialog, QScrollArea, QVBoxLayout, QWidget
 
@@ -17,6 +18,8 @@ from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, title, vbox
 from earlyhelp_desktop.ui.widgets.form import Form
+
+AUTOSAVE_MS = 5000
 
 
 class FormDialog(QDialog):
@@ -68,6 +71,13 @@ class FormDialog(QDialog):
         row.addWidget(self.status)
         outer.addLayout(row)
         self.ctx.register_form(self)
+        # Edits are kept as a draft a few seconds after the last change, not only when the app locks:
+        # a crash or a flat battery loses at most those seconds.
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self._keep_draft)
+        self.form.changed.connect(self._draft_changed)
 
     # -- to implement --------------------------------------------------------------------------------
 
@@ -100,6 +110,20 @@ class FormDialog(QDialog):
 
         self.ctx.with_ws(lambda ws: self.ctx.drafts.load(ws, key), found, owner=self)
 
+    def _draft_changed(self) -> None:
+        if self._draft_key is not None and not self._saving:
+            self._autosave.start()
+
+    def _keep_draft(self) -> None:
+        key, payload = self._draft_key, self.draft_payload()
+        if key is None or payload is None or self._saving:
+            return
+
+        def kept(_result: object) -> None:
+            self.status.setText(f"Draft kept at {dt.datetime.now():%H:%M}")
+
+        self.ctx.with_ws(lambda ws: self.ctx.drafts.save(ws, key, payload), kept, owner=self)
+
     def close_for_lock(self) -> None:
         """The app is locking: the draft was already kept, so close without asking."""
         self._draft_key = None
@@ -118,6 +142,7 @@ class FormDialog(QDialog):
             self.form.show_errors(exc.errors)
             return
         self._saving = True
+        self._autosave.stop()
         self.save_button.setEnabled(False)
         self.status.setText("Saving…")
         self.ctx.mutate(call, self._saved, self._failed, owner=self)
