@@ -144,7 +144,7 @@ def test_a_form_keeps_a_draft_as_you_type(qtbot: QtBot, ctx: UiContext, monkeypa
     dialog.form.set_value("note", "Half a thought about Zoë")
     qtbot.waitUntil(lambda: ws.services.drafts.load("note:1") is not None, timeout=5000)
     assert ws.services.drafts.load("note:1").payload["note"] == "Half a thought about Zoë"  # type: ignore[union-attr]
-    assert dialog.status.text().startswith("Draft kept at")
+    qtbot.waitUntil(lambda: dialog.status.text().startswith("Draft kept at"), timeout=5000)
     save_dialog(qtbot, dialog, ctx.tasks)
     assert saved == ["Half a thought about Zoë"]
     assert ws.services.drafts.load("note:1") is None  # saved: the draft goes
