@@ -258,3 +258,30 @@ def test_every_tab_shows_without_error_on_an_empty_record(
     assert screen.assessment.status.text() == "No assessment yet in this episode."
     assert screen.plan.words.text() == "No plan yet. Write it with the family, in their words."
     assert screen.message.text() == ""
+
+
+def test_activities_tab_shows_links_and_records_the_next_step(
+    qtbot: QtBot, workspace: Workspace, ctx: UiContext
+) -> None:
+    from earlyhelp_desktop.ui.dialogs.simple import SimpleDialog
+    from tests.ui.uihelp import open_dialog, save_dialog
+
+    family_id = add_family(workspace, "Begum", "TQ1 2AB")
+    sana = add_person(workspace, family_id, "Sana", "Begum", "mother")
+    asset = workspace.services.directory.add(
+        organisation="South Devon Mind", activity="Wellbeing Café", category_code="mental_wellbeing"
+    ).id
+    workspace.services.links.offer(family_id, sana, asset)
+    screen = open_record(qtbot, ctx, family_id)
+    tab = screen.activities
+    screen.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.model.rowCount() == 1, timeout=5000)
+    assert tab.model.texts()[0][:3] == ["Sana Begum", "Wellbeing Café (South Devon Mind)", "Offered"]
+    tab.view.selectRow(0)
+    tab.next_button.click()
+    dialog = open_dialog(qtbot, screen, SimpleDialog, ctx.tasks)
+    dialog.form.set_values({"status": "referred"}, clean=False)
+    save_dialog(qtbot, dialog, ctx.tasks)
+    qtbot.waitUntil(lambda: tab.model.texts()[0][2] == "Referred", timeout=5000)
+    [link] = workspace.services.links.for_family(family_id)
+    assert link.link.snomed_code == "871731000000106"  # referral to a social prescribing service

@@ -121,6 +121,7 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
             "plan",
             "reviews",
             "contacts",
+            "activities",
             "step-close",
         )
         for index, name in enumerate(tabs):
@@ -129,11 +130,11 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
             written.append(save(qtbot, main, shots, f"{7 + index:02d}-record-{name}"))
 
         for number, screen in (
-            (16, "reviews"),
-            (17, "directory"),
-            (18, "links"),
-            (19, "sync"),
-            (20, "supervision"),
+            (17, "reviews"),
+            (18, "directory"),
+            (19, "links"),
+            (20, "sync"),
+            (21, "supervision"),
         ):
             main.show_screen(screen)
             settle(qtbot, tasks)
@@ -144,11 +145,11 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
         dialog.form.set_value("postcode", "not a postcode")
         dialog.submit()
         settle(qtbot, tasks)
-        written.append(save(qtbot, dialog, shots, "21-new-family-errors", DIALOG_SIZE))
+        written.append(save(qtbot, dialog, shots, "22-new-family-errors", DIALOG_SIZE))
         dialog.form.set_values({"name": "Ó Briain", "postcode": ""}, clean=False)
         dialog.submit()
         settle(qtbot, tasks)
-        written.append(save(qtbot, dialog, shots, "22-new-family-duplicate", DIALOG_SIZE))
+        written.append(save(qtbot, dialog, shots, "23-new-family-duplicate", DIALOG_SIZE))
         dialog.form.mark_clean()
         dialog.reject()
 
@@ -156,7 +157,7 @@ def test_screenshots_of_every_screen(qtbot: QtBot, styled_app: Any, demo: Worksp
         member = record.record.members[0]
         person = PersonDialog(ctx, featured, record.record.family.display_name, member, parent=main)
         settle(qtbot, tasks)
-        written.append(save(qtbot, person, shots, "23-change-person", DIALOG_SIZE))
+        written.append(save(qtbot, person, shots, "24-change-person", DIALOG_SIZE))
         person.form.mark_clean()
         person.reject()
     finally:

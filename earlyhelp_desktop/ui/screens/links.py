@@ -116,16 +116,17 @@ class LinksScreen(QWidget):
         if view is None:
             self.message.set_text("Choose a link in the list first.", "warning")
             return
-        link_id = view.link.id
-        self.ctx.call(
-            lambda s: s.links.next_steps(link_id), lambda steps: self._advance(view, steps), owner=self
-        )
+        advance_link(self.ctx, view, self.message, self.window())
 
-    def _advance(self, view: LinkView, steps: tuple[str, ...]) -> None:
+
+def advance_link(ctx: UiContext, view: LinkView, message: Banner, parent: QWidget) -> None:
+    """Asks what happened next to a link (only the steps that can follow), then records it."""
+    link_id = view.link.id
+
+    def ask(steps: tuple[str, ...]) -> None:
         if not steps:
-            self.message.set_text(f"This link is {view.status_label.lower()}: nothing follows.", "notice")
+            message.set_text(f"This link is {view.status_label.lower()}: nothing follows.", "notice")
             return
-        link_id = view.link.id
         fields = [
             F("choice", "status", "What happened", options=[(s, LABELS[s]) for s in steps]),
             F("date", "on", "Date"),
@@ -143,10 +144,17 @@ class LinksScreen(QWidget):
             )
 
         SimpleDialog(
-            self.ctx,
+            ctx,
             f"{view.person_name}: {view.activity}",
             fields,
             save,
             values={"on": dt.date.today()},
-            parent=self.window(),
+            parent=parent,
         ).open()
+
+    ctx.call(
+        lambda s: s.links.next_steps(link_id),
+        ask,
+        lambda e: message.set_text(describe(e), "warning"),
+        owner=message,
+    )

@@ -16,6 +16,7 @@ from earlyhelp_desktop.core.services.base import Changes
 from earlyhelp_desktop.core.services.record import FamilyRecord
 from earlyhelp_desktop.ui.adapters import reference_list
 from earlyhelp_desktop.ui.context import UiContext
+from earlyhelp_desktop.ui.screens.family.activities import ActivitiesTab
 from earlyhelp_desktop.ui.screens.family.assessment import AssessmentTab
 from earlyhelp_desktop.ui.screens.family.consent import ConsentTab
 from earlyhelp_desktop.ui.screens.family.contacts import ContactsTab
@@ -87,6 +88,7 @@ class FamilyScreen(QWidget):
         self.plan = PlanTab(ctx, self)
         self.reviews = ReviewsTab(ctx, self)
         self.contacts = ContactsTab(ctx, self)
+        self.activities = ActivitiesTab(ctx, self)
         self.steps = StepsTab(ctx, self)
         self._tabs: list[tuple[str, RecordTab]] = [
             ("&Overview", self.overview),
@@ -97,6 +99,7 @@ class FamilyScreen(QWidget):
             ("P&lan", self.plan),
             ("&Reviews", self.reviews),
             ("&Contacts", self.contacts),
+            ("Acti&vities", self.activities),
             ("S&tep up, down or close", self.steps),
         ]
         self._stale: set[int] = set()
