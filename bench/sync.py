@@ -279,6 +279,8 @@ def load_worker(config_path: str) -> None:
                 break
         ops = family_ops(signer.device_id, response.account.user_id, response.hub_id, config["ops"])
         laptops.append((client, ops, cursor))
+    print("ready", flush=True)  # the parent notes CPU use so far, then says go
+    sys.stdin.readline()
     start = threading.Barrier(len(laptops))
     timings: list[float] = []
     failures: list[str] = []
@@ -319,6 +321,23 @@ def cpu_seconds(pid: int) -> float:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return float("nan")
+
+
+def postgres_cpu() -> float:
+    """CPU of every local postgres process so far (Linux; NaN when they cannot be read)."""
+    total, seen = 0.0, False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name.startswith("postgres"):
+            value = cpu_seconds(int(entry.name))
+            if not math.isnan(value):
+                total, seen = total + value, True
+    return total if seen else float("nan")
 
 
 def free_port() -> int:
@@ -382,15 +401,56 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
                     time.sleep(0.1)
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
             json.dump({"urls": urls, "laptops": entries, "ops": ops}, handle)
-        started_cpu = [cpu_seconds(p.pid) for p in processes]  # includes the enrolments: subtracted below
-        result = subprocess.run(
-            [sys.executable, __file__, "--load-worker", handle.name], cwd=ROOT, capture_output=True, text=True
+        worker = subprocess.Popen(
+            [sys.executable, __file__, "--load-worker", handle.name],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        assert worker.stdin is not None and worker.stdout is not None
+        ready = worker.stdout.readline()
+        started_cpu = [cpu_seconds(p.pid) for p in processes]  # after enrolments and catch-up pulls
+        started_db = postgres_cpu()
+        spies = (
+            [
+                subprocess.Popen(
+                    [
+                        "py-spy",
+                        "record",
+                        "--pid",
+                        str(p.pid),
+                        "-d",
+                        os.environ["BENCH_SPY"],
+                        "-f",
+                        "raw",
+                        "-o",
+                        f"/tmp/spy-{p.pid}.txt",
+                        "-r",
+                        "200",
+                        "--gil",
+                    ],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                for p in processes
+            ]
+            if os.environ.get("BENCH_SPY")
+            else []
+        )
+        time.sleep(1 if spies else 0)
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+        out, err = worker.communicate()
+        db_cpu = postgres_cpu() - started_db
+        for spy in spies:
+            spy.wait()
         os.unlink(handle.name)
-        if result.returncode != 0:
-            print("3. the load generator failed:", result.stderr[-2000:])
+        if worker.returncode != 0 or ready.strip() != "ready":
+            print("3. the load generator failed:", err[-2000:])
             return
-        data = json.loads(result.stdout.strip().splitlines()[-1])
+        data = json.loads(out.strip().splitlines()[-1])
         timings = sorted(data["timings"])
         p95 = timings[max(0, math.ceil(0.95 * len(timings)) - 1)] if timings else float("nan")
         print(
@@ -404,10 +464,9 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
         pairs = zip(processes, started_cpu, strict=True)
         server_cpu = [cpu_seconds(p.pid) - before for p, before in pairs]
         print(
-            f"   CPU: load generator during the syncs {data['cpu']:.1f} s; "
-            "server processes over the whole run "
+            f"   CPU during the syncs: load generator {data['cpu']:.1f} s; server processes "
             + ", ".join(f"{c:.1f} s" for c in server_cpu)
-            + " (including the enrolments and catch-up pulls)"
+            + (f"; PostgreSQL {db_cpu:.1f} s" if not math.isnan(db_cpu) else "; PostgreSQL not measured")
         )
         for failure in data["failures"][:3]:
             print("   failure:", failure)

@@ -6,14 +6,18 @@ are compressed when the client accepts it.
 """
 
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
+import anyio.to_thread
+import orjson
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import RowMapping
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sync import auth
@@ -136,7 +140,15 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
     store = store or ServerStore(settings)
     store.start()
     admin = Admin(store)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # as many request threads as database connections: more would only queue for the GIL and the pool
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Early Help sync server",
         version=str(PROTOCOL_MAX),
         description="Push and pull of field-level ops between Early Help Desktop laptops and their hub.",
@@ -178,8 +190,12 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
             )
 
     async def verify(request: Request, needs_token: bool, public_key: str | None = None) -> Authed:
-        check_protocol(request)
         body = await request.body()
+        # the database work runs in the thread pool: the event loop keeps serving other laptops
+        return await run_in_threadpool(check_request, request, body, needs_token, public_key)
+
+    def check_request(request: Request, body: bytes, needs_token: bool, public_key: str | None) -> Authed:
+        check_protocol(request)
         device_id = request.headers.get(HEADER_DEVICE, "")
         counter_text = request.headers.get(HEADER_COUNTER, "")
         signature = request.headers.get(HEADER_SIGNATURE, "")
@@ -190,8 +206,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         authorization = request.headers.get("Authorization", "")
         if authorization.startswith("Bearer "):
             token = authorization[7:]
-        device = None if public_key else store.device(device_id)
-        key = public_key or (device["public_key"] if device else None)
+        key = public_key or store.device_key(device_id)
         try:
             key_bytes = auth.unb64(key) if key else b""
         except ValueError:
@@ -199,8 +214,13 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         data = auth.signing_input(request.method, request.url.path, counter, token, body)
         if len(key_bytes) != 32 or not auth.verify(key_bytes, data, signature):
             raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
-        if device is None:
+        if public_key:
             return Authed({}, None, counter)  # type: ignore[arg-type]
+        claims = read_token(store.identity().token_secret, token) if needs_token and token else None
+        admitted = store.admit(device_id, counter, claims.user_id if claims else None)
+        device = admitted.device
+        if device is None:
+            raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
         if device["status"] in ("revoke", "revoked", "retired"):
             action = "revoke" if device["status"] in ("revoke", "revoked") else "retire"
             message = store.device_message(device["device_id"], action)
@@ -214,20 +234,20 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
                 + " by the administrator.",
                 {"message": message.model_dump()},
             )
-        last = store.advance_counter(device["device_id"], counter)
-        if last is not None:
+        if admitted.last_counter is not None:
             raise ApiError(
-                409, "replayed", "This request was sent before; it was refused.", {"counter": last}
+                409,
+                "replayed",
+                "This request was sent before; it was refused.",
+                {"counter": admitted.last_counter},
             )
         user_id = None
         if needs_token:
-            claims = read_token(store.identity().token_secret, token) if token else None
             if claims is None or claims.device_id != device["device_id"]:
                 raise ApiError(401, "bad_token", "Log in online again: the online session is not valid.")
             if claims.expires_ms <= now_ms():
                 raise ApiError(401, "token_expired", "Your online session has ended: log in online again.")
-            with store.engine.connect() as conn:
-                account = store.account(conn, user_id=claims.user_id)
+            account = admitted.account
             if account is None or not account["active"] or account["hub_id"] != device["hub_id"]:
                 raise ApiError(403, "not_authorised", "Your account may not sync this laptop.")
             user_id = claims.user_id
@@ -253,7 +273,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
             if isinstance(model, (CarriesOps, RawPull))
             else model.model_dump(mode="json", exclude_defaults=True)
         )
-        response = JSONResponse(data)
+        response = Response(orjson.dumps(data), media_type="application/json")
         fresh = getattr(request.state, "fresh_token", None)
         if fresh:
             response.headers[HEADER_NEW_TOKEN] = fresh
@@ -271,7 +291,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
     @app.post("/v1/enrol", response_model=EnrolResponse, responses=ERRORS)
     async def enrol(body: EnrolRequest, request: Request) -> Response:
         authed = await verify(request, False, public_key=body.public_key)
-        result = admin.enrol(body, authed.counter)
+        result = await run_in_threadpool(admin.enrol, body, authed.counter)
         return respond(request, result)
 
     @app.post("/v1/login", response_model=LoginResponse, responses=ERRORS)

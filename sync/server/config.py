@@ -36,6 +36,7 @@ class Settings:
     max_body_bytes: int = 8 * 1024 * 1024  # on the wire (compressed)
     max_json_bytes: int = 32 * 1024 * 1024  # once decompressed
     enrol_code_hours: int = 7 * 24
+    threads: int = 16  # request threads per process, as many as its database connections
     password_cost: PasswordCost = field(default_factory=PasswordCost)
 
     @classmethod

@@ -32,7 +32,6 @@ from sqlalchemy import (
 
 METADATA = MetaData()
 MIGRATIONS = Path(__file__).with_name("migrations")
-LOCK_SEQ = 0x45480001  # pg_advisory_xact_lock key for numbering ops
 LOCK_MIGRATE = 0x45480002
 
 meta = Table(
@@ -139,7 +138,6 @@ families = Table(
     Column("family_id", String(64), primary_key=True),
     Column("hub_id", String(36), index=True),
     Column("deleted", Boolean, nullable=False),
-    Column("scope_seq", BigInteger, nullable=False),
 )
 
 scope_changes = Table(

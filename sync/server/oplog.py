@@ -153,10 +153,14 @@ class Batch:
 
     # -- committing ----------------------------------------------------------------------------------
 
-    def commit(self, touch_device: bool = True) -> dict[str, int]:
-        """Numbers and logs the ops, moves digests and family scopes. Returns op id -> seq."""
+    def commit(self) -> dict[str, int]:
+        """Writes rows, families and digests, then numbers and logs the ops. Returns op id -> seq.
+
+        Only the numbering holds the server-wide lock (the counter row, held until commit), and on
+        PostgreSQL it is one statement, so pushes from many laptops queue for as short a time as possible.
+        """
         deltas: dict[tuple[str, str], int] = {}
-        moved = {f for f, (old, new, _) in self.family_hubs.items() if old != new}
+        moved = sorted(f for f, (old, new, _) in self.family_hubs.items() if old is not None and old != new)
         old_hubs = {f: self.family_hubs[f][0] for f in self.family_hubs}
         for (table, row_id), row in self.rows.items():
             if not row.dirty:
@@ -169,30 +173,36 @@ class Batch:
             self._delta(deltas, row.scope, table, row.family_id, hub_after, new_hash)
             self._write_row(table, row_id, row, new_hash)
         self._flush_rows()
-        for family_id in moved:  # rows of a family that changed hub and were not touched here
+        for start in range(0, len(moved), 500):  # rows of families that changed hub, not touched here
             for found in self.conn.execute(
-                select(db.row_states.c.table_name, db.row_states.c.row_id, db.row_states.c.row_hash).where(
-                    db.row_states.c.family_id == family_id
-                )
+                select(
+                    db.row_states.c.family_id,
+                    db.row_states.c.table_name,
+                    db.row_states.c.row_id,
+                    db.row_states.c.row_hash,
+                ).where(db.row_states.c.family_id.in_(moved[start : start + 500]))
             ):
                 existing = self.rows.get((found.table_name, found.row_id))
                 if existing is not None and existing.dirty:
                     continue
-                value = int(found.row_hash, 16)
+                value, family_id = int(found.row_hash, 16), found.family_id
                 self._delta(deltas, "family", found.table_name, family_id, old_hubs[family_id], value)
                 self._delta(deltas, "family", found.table_name, family_id, self._hub(family_id), value)
-        if db.is_postgres(self.conn):
-            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.LOCK_SEQ})
-        seqs = self._number()
-        self._move_families(seqs)
+        moves = self._write_families()
         self._apply_deltas(deltas)
-        self._purge_redacted(seqs)
         now = now_ms()
-        for event in self.events:
+        if self.events:
             self.conn.execute(
-                insert(db.events).values(
-                    at_ms=now, kind=event["kind"], device_id=self.pusher.device_id, detail=event.get("detail")
-                )
+                insert(db.events),
+                [
+                    {
+                        "at_ms": now,
+                        "kind": e["kind"],
+                        "device_id": self.pusher.device_id,
+                        "detail": e.get("detail"),
+                    }
+                    for e in self.events
+                ],
             )
         if self.canonical and not self.pusher.server:
             self.conn.execute(
@@ -200,7 +210,8 @@ class Batch:
                 .where(db.devices.c.device_id == self.pusher.device_id)
                 .values(clock_note="stamps ahead of the server's clock were clamped")
             )
-        del touch_device
+        seqs = self._number(moves)
+        self._purge_redacted(seqs)
         return seqs
 
     def _hub(self, family_id: str | None) -> str | None:
@@ -263,66 +274,110 @@ class Batch:
             self.conn.execute(statement, rows)
         self._inserts, self._updates = [], []
 
-    def _number(self) -> dict[str, int]:
-        head = self.conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
-        seqs: dict[str, int] = {}
-        rows = []
-        now = now_ms()
-        for offset, (op, digest) in enumerate(self.logged, start=1):
-            seqs[op.op_id] = head + offset
-            rows.append(
-                {
-                    "seq": head + offset,
-                    "op_id": op.op_id,
-                    "digest": digest,
-                    "table_name": op.table,
-                    "row_id": op.row_id,
-                    "family_id": op.family_id,
-                    "scope": str(SCHEMA[op.table].scope),
-                    "device_id": op.device,
-                    "user_id": op.user,
-                    "payload": op.model_dump_json(exclude_defaults=True),
-                    "received_ms": now,
-                }
-            )
-        if rows:
-            self.conn.execute(insert(db.ops), rows)
-        return seqs
+    def _number(self, moves: list[tuple[int, str, str | None, str | None]]) -> dict[str, int]:
+        """Takes the next sequence numbers and logs the ops and scope moves under them.
 
-    def _move_families(self, seqs: dict[str, int]) -> None:
-        last_family_seq: dict[str, int] = {}
-        for op, _ in self.logged:
-            if op.table == "family":
-                last_family_seq[op.row_id] = seqs[op.op_id]
-        inserts, updates, moves = [], [], []
-        for family_id, (old, new, deleted) in self.family_hubs.items():
-            if family_id not in last_family_seq:
-                continue
-            seq = last_family_seq[family_id]
-            if family_id not in self._existing:
-                inserts.append({"family_id": family_id, "hub_id": new, "deleted": deleted, "scope_seq": seq})
-            else:
-                updates.append(
-                    {
-                        "k": family_id,
-                        "hub_id": new,
-                        "deleted": deleted,
-                        "scope_seq": seq if old != new else None,
-                    }
+        The numbers come from the counter row in ``meta``; its row lock is held until commit, so numbers
+        become visible in order. ``moves`` are (position of the family's last op, family, old, new hub).
+        """
+        if not self.logged:
+            return {}
+        rows = [
+            {
+                "op_id": op.op_id,
+                "digest": digest,
+                "table_name": op.table,
+                "row_id": op.row_id,
+                "family_id": op.family_id,
+                "scope": str(SCHEMA[op.table].scope),
+                "device_id": op.device,
+                "user_id": op.user,
+                "payload": op.model_dump_json(exclude_defaults=True),
+            }
+            for op, digest in self.logged
+        ]
+        now = now_ms()
+        if db.is_postgres(self.conn):
+            base = self._number_postgres(rows, moves, now)
+        else:
+            base = int(
+                self.conn.execute(
+                    text(
+                        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + :n AS TEXT) WHERE key = 'seq' "
+                        "RETURNING CAST(value AS INTEGER) - :n"
+                    ),
+                    {"n": len(rows)},
+                ).scalar_one()
+            )
+            numbered = [
+                {**values, "seq": base + n, "received_ms": now} for n, values in enumerate(rows, start=1)
+            ]
+            self.conn.execute(insert(db.ops), numbered)
+            if moves:
+                self.conn.execute(
+                    insert(db.scope_changes),
+                    [{"seq": base + p, "family_id": f, "old_hub": o, "new_hub": n} for p, f, o, n in moves],
                 )
+        return {op.op_id: base + offset for offset, (op, _) in enumerate(self.logged, start=1)}
+
+    def _number_postgres(
+        self, rows: list[dict[str, Any]], moves: list[tuple[int, str, str | None, str | None]], now: int
+    ) -> int:
+        """One statement takes the numbers and inserts the ops and scope moves: one round trip locked.
+
+        The rows travel as one JSON document (dumped in C, parsed by PostgreSQL), not as arrays that the
+        driver would escape element by element.
+        """
+        columns = ("op_id", "digest", "table_name", "row_id", "family_id", "scope", "device_id", "user_id")
+        ops_json = json.dumps([{"ord": n, **r} for n, r in enumerate(rows, start=1)], separators=(",", ":"))
+        moves_json = json.dumps(
+            [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves],
+            separators=(",", ":"),
+        )
+        typed = ", ".join(f"{c} text" for c in (*columns, "payload"))
+        statement = text(
+            "WITH n AS (UPDATE meta SET value = CAST(CAST(value AS BIGINT) + :n AS TEXT) WHERE key = 'seq' "
+            "RETURNING CAST(value AS BIGINT) - :n AS base), "
+            "o AS (INSERT INTO ops (seq, " + ", ".join(columns) + ", payload, received_ms) "
+            "SELECT n.base + v.ord, " + ", ".join(f"v.{c}" for c in columns) + ", v.payload, :now "
+            f"FROM n, json_to_recordset(CAST(:ops AS json)) AS v(ord bigint, {typed})), "
+            "s AS (INSERT INTO scope_changes (seq, family_id, old_hub, new_hub) "
+            "SELECT n.base + m.ord, m.family_id, m.old_hub, m.new_hub "
+            "FROM n, json_to_recordset(CAST(:moves AS json)) AS m(ord bigint, family_id text, old_hub text, "
+            "new_hub text)) "
+            "SELECT base FROM n"
+        )
+        return int(
+            self.conn.execute(
+                statement, {"n": len(rows), "ops": ops_json, "moves": moves_json, "now": now}
+            ).scalar_one()
+        )
+
+    def _write_families(self) -> list[tuple[int, str, str | None, str | None]]:
+        """Records where each family touched now is; returns its hub moves for the numbering."""
+        last_family_op: dict[str, int] = {}
+        for position, (op, _) in enumerate(self.logged, start=1):
+            if op.table == "family":
+                last_family_op[op.row_id] = position
+        inserts, updates, moves = [], [], []
+        for family_id in sorted(last_family_op):
+            old, new, deleted = self.family_hubs[family_id]
+            if family_id not in self._existing:
+                inserts.append({"family_id": family_id, "hub_id": new, "deleted": deleted})
+            else:
+                updates.append({"k": family_id, "hub_id": new, "deleted": deleted})
             if old != new:
-                moves.append({"seq": seq, "family_id": family_id, "old_hub": old, "new_hub": new})
+                moves.append((last_family_op[family_id], family_id, old, new))
         if inserts:
             self.conn.execute(insert(db.families), inserts)
-        for values in updates:
-            changes: dict[str, Any] = {"hub_id": values["hub_id"], "deleted": values["deleted"]}
-            if values["scope_seq"] is not None:
-                changes["scope_seq"] = values["scope_seq"]
+        if updates:
             self.conn.execute(
-                update(db.families).where(db.families.c.family_id == values["k"]).values(**changes)
+                update(db.families)
+                .where(db.families.c.family_id == bindparam("k"))
+                .values(hub_id=bindparam("hub_id"), deleted=bindparam("deleted")),
+                updates,
             )
-        if moves:
-            self.conn.execute(insert(db.scope_changes), moves)
+        return moves
 
     def _apply_deltas(self, deltas: dict[tuple[str, str], int]) -> None:
         wanted = sorted(k for k, v in deltas.items() if v)
@@ -330,9 +385,10 @@ class Batch:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             for row in self.conn.execute(
-                select(db.digests.c.bucket, db.digests.c.part, db.digests.c.value).where(
-                    tuple_(db.digests.c.bucket, db.digests.c.part).in_(chunk)
-                )
+                select(db.digests.c.bucket, db.digests.c.part, db.digests.c.value)
+                .where(tuple_(db.digests.c.bucket, db.digests.c.part).in_(chunk))
+                .order_by(db.digests.c.bucket, db.digests.c.part)
+                .with_for_update()  # read-xor-write: locked, in key order, until commit
             ):
                 current[(row.bucket, row.part)] = row.value
         inserts = [

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Connection, Engine, RowMapping, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -61,6 +62,15 @@ class Identity:
         return auth.b64(auth.public_key(self.signing_key))
 
 
+@dataclass(frozen=True, slots=True)
+class Admitted:
+    """What one signed request found: the device now, a replayed counter, the person's account."""
+
+    device: RowMapping | None
+    last_counter: int | None
+    account: RowMapping | None
+
+
 @dataclass(frozen=True)
 class RawPull:
     """A pull page whose ops are still the stored JSON."""
@@ -84,6 +94,7 @@ class ServerStore:
         self.engine = engine or db.make_engine(settings.database_url)
         self.writer = db.writer(self.engine)
         self._identity: Identity | None = None
+        self._keys: dict[str, str] = {}
 
     # -- start ---------------------------------------------------------------------------------------
 
@@ -98,6 +109,11 @@ class ServerStore:
 
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.LOCK_MIGRATE})
         have = {r.key for r in conn.execute(select(db.meta.c.key))}
+        if "seq" not in have:  # the op counter (its row lock orders the numbering of pushes)
+            from sqlalchemy import func
+
+            head = conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
+            conn.execute(insert(db.meta).values(key="seq", value=str(head)))
         if "epoch" in have:
             return
         facts = {
@@ -163,27 +179,48 @@ class ServerStore:
 
     # -- devices -----------------------------------------------------------------------------------
 
-    def device(self, device_id: str) -> RowMapping | None:
-        with self.engine.connect() as conn:
-            return (
-                conn.execute(select(db.devices).where(db.devices.c.device_id == device_id)).mappings().first()
-            )
+    def device_key(self, device_id: str) -> str | None:
+        """A device's public key (it never changes, so it is remembered once read)."""
+        key = self._keys.get(device_id)
+        if key is None:
+            with self.engine.connect() as conn:
+                key = conn.execute(
+                    select(db.devices.c.public_key).where(db.devices.c.device_id == device_id)
+                ).scalar()
+            if key is not None:
+                if len(self._keys) >= 20_000:
+                    self._keys.clear()
+                self._keys[device_id] = key
+        return key
 
-    def advance_counter(self, device_id: str, counter: int) -> int | None:
-        """Records a request counter; returns None when it is fresh, else the last counter seen."""
+    def admit(self, device_id: str, counter: int, user_id: str | None) -> Admitted:
+        """One transaction for a signed request: records its counter, reads the device and the account.
 
-        def work(conn: Connection) -> int | None:
-            done = conn.execute(
-                update(db.devices)
-                .where(db.devices.c.device_id == device_id, db.devices.c.counter < counter)
-                .values(counter=counter, last_seen_ms=now_ms())
+        ``last_counter`` is set when the counter was seen before (a replay). The device row is as it is
+        now, so a revoke or retire made by another server process is seen at once.
+        """
+
+        def work(conn: Connection) -> Admitted:
+            device = (
+                conn.execute(
+                    update(db.devices)
+                    .where(db.devices.c.device_id == device_id, db.devices.c.counter < counter)
+                    .values(counter=counter, last_seen_ms=now_ms())
+                    .returning(*db.devices.c)
+                )
+                .mappings()
+                .first()
             )
-            if done.rowcount == 1:
-                return None
-            return int(
-                conn.execute(select(db.devices.c.counter).where(db.devices.c.device_id == device_id)).scalar()
-                or 0
-            )
+            last = None
+            if device is None:
+                device = (
+                    conn.execute(select(db.devices).where(db.devices.c.device_id == device_id))
+                    .mappings()
+                    .first()
+                )
+                last = int(device["counter"]) if device is not None else 0
+            account = self.account(conn, user_id=user_id) if user_id and device is not None else None
+            return Admitted(device, last, account)
 
         return self.transact(work)
 
@@ -223,8 +260,9 @@ class ServerStore:
         fresh: list[Op] = []
         seen: set[str] = set()
         acknowledged = 0
+        sent: dict[str, str] = {}  # op id -> digest of the op as sent (hashed once)
         for op in request.ops:
-            digest = op.digest()
+            digest = sent.setdefault(op.op_id, op.digest())
             if op.op_id in seen:
                 acknowledged += 1
                 continue
@@ -280,7 +318,7 @@ class ServerStore:
         problems.extend(held_now)
         batch.load((op.table, op.row_id) for op in accepted)
         for op in accepted:
-            batch.apply(op, op.digest())
+            batch.apply(op, sent[op.op_id])
         batch.commit()
         canonical.update(batch.canonical)
         return PushResponse(acknowledged=acknowledged + len(accepted), problems=problems, canonical=canonical)
@@ -369,7 +407,7 @@ class ServerStore:
             digest=digest,
             message=message,
         )
-        return RawPull(response, [json.loads(r.payload) for r in rows])
+        return RawPull(response, [orjson.loads(r.payload) for r in rows])
 
     def _cursor(self, conn: Connection, seq: int) -> str:
         op_id = ""

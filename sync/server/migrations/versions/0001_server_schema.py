@@ -82,7 +82,6 @@ def upgrade() -> None:
         sa.Column("family_id", sa.String(length=64), nullable=False),
         sa.Column("hub_id", sa.String(length=36), nullable=True),
         sa.Column("deleted", sa.Boolean(), nullable=False),
-        sa.Column("scope_seq", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("family_id"),
     )
     with op.batch_alter_table("families", schema=None) as batch_op:
