@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import gc
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -128,6 +129,11 @@ def serve(database_url: str, host: str, port: int) -> int:
     from sync.server.app import create_app
 
     app = create_app(Settings.from_env(database_url))
+    # Pull pages and pushes make many short-lived dicts: with the default thresholds the cyclic collector
+    # keeps rescanning the long-lived modules and caches. Freeze what start-up made and collect less often.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     return 0
 
