@@ -19,9 +19,9 @@ New passwords come from EARLYHELP_NEW_PASSWORD or the first line of standard inp
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
-import gc
 import sys
 from collections.abc import Sequence
 from typing import TextIO
