@@ -10,6 +10,9 @@ Prints:
 
     .venv/bin/python bench/sync.py [--changes 1000] [--laptops 200] [--database-url URL] [--skip-load]
 
+BENCH_SPY=SECONDS records a py-spy profile (GIL holders) of each server process during section 3 into
+/tmp/spy-PID.txt (needs py-spy on PATH).
+
 Section 3 needs PostgreSQL (--database-url or EARLYHELP_TEST_DATABASE_URL); it uses a fresh schema and
 drops it afterwards.
 """
@@ -17,6 +20,7 @@ drops it afterwards.
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import json
 import math
@@ -257,6 +261,10 @@ def family_ops(device: str, user: str, hub: str, count: int) -> list[Op]:
 def load_worker(config_path: str) -> None:
     """Runs in its own process: enrols the virtual laptops, catches them up, then syncs all at once."""
     config = json.loads(Path(config_path).read_text())
+    # 200 laptops share this one process and the machine's 2 cores with the servers: keep the simulation
+    # itself light (real laptops each have their own CPU) so it measures the servers, not itself
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
     laptops = []
     for n, entry in enumerate(config["laptops"]):
         signer = MemorySigner()
