@@ -21,7 +21,8 @@ from earlyhelp_desktop.ui.widgets.common import Banner, button, hbox, hint, labe
 from earlyhelp_desktop.ui.widgets.form import Form
 
 
-def _waiting(v: LinkView) -> str:
+def waiting(v: LinkView) -> str:
+    """The Answer column: how long a referral has waited, and when to chase it."""
     days = v.days_waiting
     if days is None:
         return ""
@@ -35,7 +36,7 @@ class LinksModel(RowTableModel[LinkView]):
         Column[LinkView]("Activity", lambda v: f"{v.activity} ({v.organisation})"),
         Column[LinkView]("Where things are", lambda v: v.status_label),
         Column[LinkView]("Offered", lambda v: day(v.link.offered_on)),
-        Column[LinkView]("Answer", _waiting),
+        Column[LinkView]("Answer", waiting),
         Column[LinkView]("Connector", lambda v: v.connector or ""),
     )
 

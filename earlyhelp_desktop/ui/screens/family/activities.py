@@ -15,19 +15,12 @@ from earlyhelp_desktop.ui.context import UiContext
 from earlyhelp_desktop.ui.models.record_lists import day
 from earlyhelp_desktop.ui.models.table import Column, RowTableModel
 from earlyhelp_desktop.ui.screens.family.base import RecordTab, selected_row, table
-from earlyhelp_desktop.ui.screens.links import advance_link
+from earlyhelp_desktop.ui.screens.links import advance_link, waiting
 from earlyhelp_desktop.ui.tasks import describe
 from earlyhelp_desktop.ui.widgets.common import button, heading, hint, scaled
 
 if TYPE_CHECKING:
     from earlyhelp_desktop.ui.screens.family.record import FamilyScreen
-
-
-def _answer(v: LinkView) -> str:
-    days = v.days_waiting
-    if days is None:
-        return ""
-    return f"Waiting {days} days" + (" (chase it)" if days >= UNANSWERED_DAYS else "")
 
 
 class FamilyLinksModel(RowTableModel[LinkView]):
@@ -36,7 +29,7 @@ class FamilyLinksModel(RowTableModel[LinkView]):
         Column[LinkView]("Activity", lambda v: f"{v.activity} ({v.organisation})"),
         Column[LinkView]("Where things are", lambda v: v.status_label),
         Column[LinkView]("Offered", lambda v: day(v.link.offered_on)),
-        Column[LinkView]("Answer", _answer),
+        Column[LinkView]("Answer", waiting),
     )
 
 
