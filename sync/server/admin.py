@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, RowMapping, insert, select, update
 
@@ -24,7 +25,7 @@ from sync.protocol import (
     LoginResponse,
     Op,
 )
-from sync.server import db
+from sync.server import db, throttle
 from sync.server.accounts import (
     DUMMY_HASH,
     check_password,
@@ -36,6 +37,8 @@ from sync.server.accounts import (
 )
 from sync.server.oplog import Batch, Pusher
 from sync.server.store import ApiError, ServerStore
+
+T = TypeVar("T")
 
 ROLES = ("supervisor", "family_worker", "community_connector")
 WRONG_LOGIN = "That user name and password do not match an account on the sync server."
@@ -157,8 +160,11 @@ class Admin:
             .mappings()
             .first()
         )
-        if account is None:
-            check_password(password, DUMMY_HASH | {"m": 8, "t": 1, "p": 1})  # same work: names stay private
+        if account is None:  # the same Argon2 work as a real account: the time taken names nobody
+            cost = self.store.settings.password_cost
+            check_password(
+                password, DUMMY_HASH | {"m": cost.memory_kib, "t": cost.iterations, "p": cost.lanes}
+            )
             raise ApiError(401, "wrong_login", WRONG_LOGIN)
         if not check_password(password, account["password"]) or not account["active"]:
             raise ApiError(401, "wrong_login", WRONG_LOGIN)
@@ -183,7 +189,9 @@ class Admin:
                     "bad_code",
                     "That enrolment code is not valid or was used already. Ask for a new one.",
                 )
+            self._not_waiting(conn, keys)
             account = self._login_account(conn, request.username, request.password)
+            throttle.clear(conn, keys)
             if account["hub_id"] != code["hub_id"]:
                 raise ApiError(
                     403, "wrong_hub", "Your account does not belong to the hub this code enrols into."
@@ -247,13 +255,16 @@ class Admin:
                 directory=self.directory(conn),
             )
 
-        return self.store.transact(work)
+        keys = [throttle.name_key(request.username), "code:" + code_hash(request.code)]
+        return self._counting_failures(keys, work)
 
     def login(self, device: RowMapping, request: LoginRequest) -> LoginResponse:
         identity = self.store.identity()
 
         def work(conn: Connection) -> LoginResponse:
+            self._not_waiting(conn, keys)
             account = self._login_account(conn, request.username, request.password)
+            throttle.clear(conn, keys)
             if account["hub_id"] != device["hub_id"]:
                 raise ApiError(403, "wrong_hub", "Your account is not authorised for this laptop's hub.")
             token, expires = issue_token(
@@ -291,7 +302,27 @@ class Admin:
                 directory=self.directory(conn),
             )
 
-        return self.store.transact(work)
+        keys = [throttle.name_key(request.username), "device:" + device["device_id"]]
+        return self._counting_failures(keys, work)
+
+    def _not_waiting(self, conn: Connection, keys: list[str]) -> None:
+        wait = throttle.seconds_to_wait(conn, keys, now_ms())
+        if wait:
+            raise ApiError(
+                403,
+                "too_many_attempts",
+                f"Too many wrong passwords. Wait {throttle.in_words(wait)}, then try again.",
+                {"retry_after": wait},
+            )
+
+    def _counting_failures(self, keys: list[str], work: Callable[[Connection], T]) -> T:
+        """Runs a login; a wrong password is counted in its own transaction (the login's rolls back)."""
+        try:
+            return self.store.transact(work)
+        except ApiError as exc:
+            if exc.code == "wrong_login":
+                self.store.transact(lambda conn: throttle.record_failure(conn, keys, now_ms()))
+            raise
 
     def confirm_escrow(self, device: RowMapping, new_secret_sha256: str) -> None:
         def work(conn: Connection) -> None:

@@ -79,6 +79,14 @@ devices = Table(
     Column("clock_note", Text),
 )
 
+login_throttle = Table(  # wrong passwords at online login and enrolment (sync/server/throttle.py)
+    "login_throttle",
+    METADATA,
+    Column("key", String(120), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("wait_until_ms", BigInteger, nullable=False),
+)
+
 enrol_codes = Table(
     "enrol_codes",
     METADATA,

@@ -204,3 +204,39 @@ def test_signed_messages_only_open_with_the_servers_key() -> None:
         update={"payload": json.dumps({"action": "revoke", "device_id": "b" * 16, "issued_at_ms": 1})}
     )
     assert auth.open_message(auth.public_key(key), tampered.model_dump(), "b" * 16) is None
+
+
+def test_wrong_online_passwords_make_a_growing_wait_that_ends(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    from sync.errors import AuthFailed, NotAllowed
+    from sync.protocol import LoginRequest
+    from sync.server import throttle
+
+    client = Replicator(laptop("torbay")).client
+    assert client is not None
+
+    def attempts(username: str, password: str) -> list[str]:
+        said = []
+        for _ in range(throttle.FREE_TRIES + 1):
+            try:
+                client.login(LoginRequest(username=username, password=password))
+                said.append("in")
+            except (AuthFailed, NotAllowed) as exc:
+                said.append(exc.code)
+        return said
+
+    expected = ["wrong_login"] * throttle.FREE_TRIES + ["too_many_attempts"]
+    assert attempts("s.patel", "not my password") == expected
+    with pytest.raises(NotAllowed) as refused:  # even the right password waits, and is told how long
+        client.login(LoginRequest(username="S.Patel ", password=PASSWORD))
+    assert "Wait 30 seconds, then try again." in str(refused.value)
+    # the wait ends by itself (here: made to end); a right password then clears the count
+    with sync_server.store.engine.begin() as conn:
+        conn.execute(db.login_throttle.update().values(wait_until_ms=0))
+    client.login(LoginRequest(username="s.patel", password=PASSWORD))
+    with sync_server.store.engine.connect() as conn:
+        assert list(conn.execute(select(db.login_throttle.c.key))) == []
+    # a name that does not exist gets exactly the same answers: they never say which names exist
+    assert attempts("nobody.here", "guess") == expected
+    assert [throttle.wait_after(n) for n in (4, 5, 6, 7, 30)] == [0, 30, 60, 120, 900]

@@ -78,6 +78,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_table(
+        "login_throttle",
+        sa.Column("key", sa.String(length=120), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("wait_until_ms", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    op.create_table(
         "families",
         sa.Column("family_id", sa.String(length=64), nullable=False),
         sa.Column("hub_id", sa.String(length=36), nullable=True),
@@ -204,6 +211,7 @@ def downgrade() -> None:
     with op.batch_alter_table("scope_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_scope_changes_seq"))
 
+    op.drop_table("login_throttle")
     op.drop_table("scope_changes")
     with op.batch_alter_table("row_states", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_row_states_family_id"))
