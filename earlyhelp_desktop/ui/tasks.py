@@ -12,6 +12,7 @@ Model: Anki's ``aqt/taskman.py`` and ``QueryOp(...).success(...)``.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -24,6 +25,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 
 from earlyhelp_desktop.core.errors import EarlyHelpError
+from earlyhelp_desktop.ui.memory import MemoryReturner
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +80,7 @@ class Tasks(QObject):
         # Always queued: a job that is already done when its callback is added would otherwise be
         # delivered at once, inside the caller, before the caller has finished setting up.
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._memory = MemoryReturner(self._quietly)
 
     # -- submitting --------------------------------------------------------------------------------
 
@@ -170,6 +173,13 @@ class Tasks(QObject):
         finally:
             if idle:
                 self.busy_changed.emit(False)
+                self._memory.idle()
+
+    def _quietly(self, fn: Callable[[], object]) -> None:
+        """Housekeeping on the database worker: not counted as work, nothing delivered."""
+        if not self._closed:
+            with contextlib.suppress(RuntimeError):  # the worker has stopped: nothing to tidy
+                self._db.submit(fn)
 
     @property
     def busy(self) -> bool:
