@@ -189,7 +189,9 @@ class Batch:
                 self._delta(deltas, "family", found.table_name, family_id, old_hubs[family_id], value)
                 self._delta(deltas, "family", found.table_name, family_id, self._hub(family_id), value)
         moves = self._write_families()
-        self._apply_deltas(deltas)
+        postgres = db.is_postgres(self.conn)
+        if not postgres:  # PostgreSQL moves the digests in the numbering statement
+            self._apply_deltas(deltas)
         now = now_ms()
         if self.events:
             self.conn.execute(
@@ -210,7 +212,7 @@ class Batch:
                 .where(db.devices.c.device_id == self.pusher.device_id)
                 .values(clock_note="stamps ahead of the server's clock were clamped")
             )
-        seqs = self._number(moves)
+        seqs = self._number(moves, deltas if postgres else {})
         self._purge_redacted(seqs)
         return seqs
 
@@ -274,13 +276,18 @@ class Batch:
             self.conn.execute(statement, rows)
         self._inserts, self._updates = [], []
 
-    def _number(self, moves: list[tuple[int, str, str | None, str | None]]) -> dict[str, int]:
+    def _number(
+        self, moves: list[tuple[int, str, str | None, str | None]], deltas: dict[tuple[str, str], int]
+    ) -> dict[str, int]:
         """Takes the next sequence numbers and logs the ops and scope moves under them.
 
         The numbers come from the counter row in ``meta``; its row lock is held until commit, so numbers
-        become visible in order. ``moves`` are (position of the family's last op, family, old, new hub).
+        become visible in order. ``moves`` are (position of the family's last op, family, old, new hub);
+        ``deltas`` the digest changes still to apply (PostgreSQL only).
         """
         if not self.logged:
+            if deltas:
+                self._apply_deltas(deltas)
             return {}
         rows = [
             {
@@ -298,7 +305,7 @@ class Batch:
         ]
         now = now_ms()
         if db.is_postgres(self.conn):
-            base = self._number_postgres(rows, moves, now)
+            base = self._number_postgres(rows, moves, deltas, now)
         else:
             base = int(
                 self.conn.execute(
@@ -321,19 +328,25 @@ class Batch:
         return {op.op_id: base + offset for offset, (op, _) in enumerate(self.logged, start=1)}
 
     def _number_postgres(
-        self, rows: list[dict[str, Any]], moves: list[tuple[int, str, str | None, str | None]], now: int
+        self,
+        rows: list[dict[str, Any]],
+        moves: list[tuple[int, str, str | None, str | None]],
+        deltas: dict[tuple[str, str], int],
+        now: int,
     ) -> int:
-        """One statement takes the numbers and inserts the ops and scope moves: one round trip locked.
+        """One statement takes the numbers, inserts the ops and scope moves and xors the digests.
 
-        The rows travel as one JSON document (dumped in C, parsed by PostgreSQL), not as arrays that the
-        driver would escape element by element.
+        Every part reads the counter row first, so its lock is always taken before any digest row's (no
+        deadlock) and is the only wait: pushes queue once, for one round trip. The rows travel as JSON
+        documents (dumped in C, parsed by PostgreSQL), not as arrays the driver would escape one by one.
         """
         columns = ("op_id", "digest", "table_name", "row_id", "family_id", "scope", "device_id", "user_id")
-        ops_json = json.dumps([{"ord": n, **r} for n, r in enumerate(rows, start=1)], separators=(",", ":"))
-        moves_json = json.dumps(
-            [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves],
-            separators=(",", ":"),
-        )
+        compact = (",", ":")
+        ops_json = json.dumps([{"ord": n, **r} for n, r in enumerate(rows, start=1)], separators=compact)
+        moved = [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves]
+        changed = [
+            {"bucket": b, "part": p, "value": f"{v:032x}"} for (b, p), v in sorted(deltas.items()) if v
+        ]
         typed = ", ".join(f"{c} text" for c in (*columns, "payload"))
         statement = text(
             "WITH n AS (UPDATE meta SET value = CAST(CAST(value AS BIGINT) + :n AS TEXT) WHERE key = 'seq' "
@@ -344,14 +357,20 @@ class Batch:
             "s AS (INSERT INTO scope_changes (seq, family_id, old_hub, new_hub) "
             "SELECT n.base + m.ord, m.family_id, m.old_hub, m.new_hub "
             "FROM n, json_to_recordset(CAST(:moves AS json)) AS m(ord bigint, family_id text, old_hub text, "
-            "new_hub text)) "
+            "new_hub text)), "
+            "d AS (INSERT INTO digests (bucket, part, value) SELECT g.bucket, g.part, g.value "
+            "FROM n, json_to_recordset(CAST(:digests AS json)) AS g(bucket text, part text, value text) "
+            f"ORDER BY g.bucket, g.part ON CONFLICT (bucket, part) DO UPDATE SET value = {_XOR_HEX}) "
             "SELECT base FROM n"
         )
-        return int(
-            self.conn.execute(
-                statement, {"n": len(rows), "ops": ops_json, "moves": moves_json, "now": now}
-            ).scalar_one()
-        )
+        params = {
+            "n": len(rows),
+            "ops": ops_json,
+            "moves": json.dumps(moved, separators=compact),
+            "digests": json.dumps(changed, separators=compact),
+            "now": now,
+        }
+        return int(self.conn.execute(statement, params).scalar_one())
 
     def _write_families(self) -> list[tuple[int, str, str | None, str | None]]:
         """Records where each family touched now is; returns its hub moves for the numbering."""
@@ -440,6 +459,17 @@ class Batch:
                         .where(db.ops.c.seq == seq)
                         .values(payload=json.dumps(data, separators=(",", ":")))
                     )
+
+
+def _xor_half(start: int) -> str:
+    def half(column: str) -> str:
+        return f"CAST(CAST('x' || substr({column}, {start}, 16) AS bit(64)) AS bigint)"
+
+    return f"lpad(to_hex({half('digests.value')} # {half('EXCLUDED.value')}), 16, '0')"
+
+
+# digests.value xor the new value, both 32 hex digits, in SQL (two 64-bit halves)
+_XOR_HEX = f"{_xor_half(1)} || {_xor_half(17)}"
 
 
 def placeholder(spec: FieldSpec) -> Any:
