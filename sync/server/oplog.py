@@ -59,6 +59,7 @@ class Batch:
     conn: Connection
     pusher: Pusher
     allowance_ms: int
+    finish: bool = False  # numbering ends the transaction: PostgreSQL commits with it (see _number_postgres)
     rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
     logged: list[tuple[Op, str]] = field(default_factory=list)  # (canonical op, digest as sent)
     applied_ids: set[str] = field(default_factory=set)
@@ -348,29 +349,44 @@ class Batch:
             {"bucket": b, "part": p, "value": f"{v:032x}"} for (b, p), v in sorted(deltas.items()) if v
         ]
         typed = ", ".join(f"{c} text" for c in (*columns, "payload"))
-        statement = text(
-            "WITH n AS (UPDATE meta SET value = CAST(CAST(value AS BIGINT) + :n AS TEXT) WHERE key = 'seq' "
-            "RETURNING CAST(value AS BIGINT) - :n AS base), "
+        template = (
+            "WITH n AS (UPDATE meta SET value = CAST(CAST(value AS BIGINT) + {n} AS TEXT) WHERE key = 'seq' "
+            "RETURNING CAST(value AS BIGINT) - {n} AS base), "
             "o AS (INSERT INTO ops (seq, " + ", ".join(columns) + ", payload, received_ms) "
-            "SELECT n.base + v.ord, " + ", ".join(f"v.{c}" for c in columns) + ", v.payload, :now "
-            f"FROM n, json_to_recordset(CAST(:ops AS json)) AS v(ord bigint, {typed})), "
+            "SELECT n.base + v.ord, " + ", ".join(f"v.{c}" for c in columns) + ", v.payload, {now} "
+            f"FROM n, json_to_recordset(CAST({{ops}} AS json)) AS v(ord bigint, {typed})), "
             "s AS (INSERT INTO scope_changes (seq, family_id, old_hub, new_hub) "
             "SELECT n.base + m.ord, m.family_id, m.old_hub, m.new_hub "
-            "FROM n, json_to_recordset(CAST(:moves AS json)) AS m(ord bigint, family_id text, old_hub text, "
+            "FROM n, json_to_recordset(CAST({moves} AS json)) AS m(ord bigint, family_id text, old_hub text, "
             "new_hub text)), "
             "d AS (INSERT INTO digests (bucket, part, value) SELECT g.bucket, g.part, g.value "
-            "FROM n, json_to_recordset(CAST(:digests AS json)) AS g(bucket text, part text, value text) "
+            "FROM n, json_to_recordset(CAST({digests} AS json)) AS g(bucket text, part text, value text) "
             f"ORDER BY g.bucket, g.part ON CONFLICT (bucket, part) DO UPDATE SET value = {_XOR_HEX}) "
             "SELECT base FROM n"
         )
-        params = {
-            "n": len(rows),
-            "ops": ops_json,
-            "moves": json.dumps(moved, separators=compact),
-            "digests": json.dumps(changed, separators=compact),
-            "now": now,
-        }
-        return int(self.conn.execute(statement, params).scalar_one())
+        from psycopg import sql
+
+        query = sql.SQL(template).format(
+            n=sql.Literal(len(rows)),
+            now=sql.Literal(now),
+            ops=sql.Literal(ops_json),
+            moves=sql.Literal(json.dumps(moved, separators=compact)),
+            digests=sql.Literal(json.dumps(changed, separators=compact)),
+        )
+        if self.finish and not self.redactions:
+            # The push's last statement goes with its COMMIT in one message (no parameters: the simple
+            # protocol), so the counter row is locked only while PostgreSQL works, never while this busy
+            # process gets round to saying COMMIT. Values are quoted by psycopg as literals.
+            query = query + sql.SQL("; COMMIT")
+        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(query)
+            found = cursor.fetchone()
+        finally:
+            cursor.close()
+        if found is None:
+            raise RuntimeError("the op counter row is missing")
+        return int(found[0])
 
     def _write_families(self) -> list[tuple[int, str, str | None, str | None]]:
         """Records where each family touched now is; returns its hub moves for the numbering."""

@@ -161,11 +161,10 @@ class ServerStore:
             try:
                 with self.writer.begin() as conn:
                     return work(conn)
-            except (IntegrityError, DBAPIError) as exc:
-                if isinstance(exc, IntegrityError) or _retryable(exc):
-                    if attempt < attempts:
-                        time.sleep(0.01 * attempt)
-                        continue
+            except Exception as exc:
+                if attempt < attempts and _retryable(exc):
+                    time.sleep(0.01 * attempt)
+                    continue
                 raise
         raise AssertionError("unreachable")
 
@@ -239,7 +238,8 @@ class ServerStore:
         return self.transact(lambda conn: self._push(conn, device, request))
 
     def _push(self, conn: Connection, device: RowMapping, request: PushRequest) -> PushResponse:
-        batch = Batch(conn, Pusher(device["device_id"], device["hub_id"]), self.settings.clock_allowance_ms)
+        pusher = Pusher(device["device_id"], device["hub_id"])
+        batch = Batch(conn, pusher, self.settings.clock_allowance_ms, finish=True)
         problems: list[OpProblem] = []
         ids = [op.op_id for op in request.ops]
         logged = {
@@ -531,9 +531,16 @@ class ServerStore:
         conn.execute(update(db.meta).where(db.meta.c.key == "hlc").values(value=str(clock.last)))
 
 
-def _retryable(exc: DBAPIError) -> bool:
-    code = getattr(exc.orig, "sqlstate", None)
-    return code in ("40001", "40P01")  # serialization failure, deadlock
+def _retryable(exc: Exception) -> bool:
+    """Another process raced this transaction: a unique row, a serialisation failure or a deadlock.
+
+    Errors come wrapped by SQLAlchemy, or straight from psycopg for the statement sent with its COMMIT."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if not isinstance(exc, DBAPIError) and type(exc).__module__.split(".")[0] != "psycopg":
+        return False
+    code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    return code in ("23505", "40001", "40P01")
 
 
 def _held_reason() -> str:

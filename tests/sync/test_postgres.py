@@ -52,6 +52,14 @@ def test_laptops_sync_and_meet_conflicts_through_postgresql(pg_server: RunningSe
         for ws in (a, b, a):
             assert Replicator(ws).run().status == "synced"
         assert len(a.services.conflicts.list()) == 1 and len(b.services.conflicts.list()) == 1
+        # quotes, backslashes, percent signs and colons reach PostgreSQL as data, never as syntax
+        tricky = "O'Brien-Llŷr \\ 100% :now $$ \"Zoë\" ' ; COMMIT; --"
+        other = a.services.families.add(tricky).id
+        assert Replicator(a).run().status == "synced"
+        assert Replicator(b).run().status == "synced"
+        with b.read() as session:
+            found = session.get(Family, other)
+            assert found is not None and found.display_name == tricky
     finally:
         a.lock()
         b.lock()
