@@ -348,6 +348,17 @@ def postgres_cpu() -> float:
     return total if seen else float("nan")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """Busy and idle CPU seconds of the whole machine so far (Linux /proc/stat)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return (float("nan"), float("nan"))
+    idle = fields[3] + fields[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return ((sum(fields) - idle) / tick, idle / tick)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -421,6 +432,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
         ready = worker.stdout.readline()
         started_cpu = [cpu_seconds(p.pid) for p in processes]  # after enrolments and catch-up pulls
         started_db = postgres_cpu()
+        started_machine = machine_cpu()
         spies = (
             [
                 subprocess.Popen(
@@ -452,6 +464,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
         worker.stdin.flush()
         out, err = worker.communicate()
         db_cpu = postgres_cpu() - started_db
+        busy, idle = (now - before for now, before in zip(machine_cpu(), started_machine, strict=True))
         for spy in spies:
             spy.wait()
         os.unlink(handle.name)
@@ -475,6 +488,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int) -> None:
             f"   CPU during the syncs: load generator {data['cpu']:.1f} s; server processes "
             + ", ".join(f"{c:.1f} s" for c in server_cpu)
             + (f"; PostgreSQL {db_cpu:.1f} s" if not math.isnan(db_cpu) else "; PostgreSQL not measured")
+            + f"; the machine's {os.cpu_count()} cores were {100 * busy / max(busy + idle, 1e-9):.0f}% busy"
         )
         for failure in data["failures"][:3]:
             print("   failure:", failure)

@@ -242,7 +242,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+    # No ping before each use (a round trip per request): a connection lost to a database restart is
+    # invalidated when it fails, and ServerStore retries the work on a fresh one.
+    return create_engine(url, pool_size=8, max_overflow=8, pool_recycle=1800)
 
 
 def writer(engine: Engine) -> Engine:

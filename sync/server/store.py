@@ -173,8 +173,30 @@ class ServerStore:
         engine = self.engine
         if engine.dialect.name == "postgresql":
             engine = engine.execution_options(isolation_level="REPEATABLE READ")
-        with engine.connect() as conn, conn.begin():
-            return work(conn)
+        for attempt in (1, 2):
+            try:
+                with engine.connect() as conn, conn.begin():
+                    return work(conn)
+            except DBAPIError as exc:
+                if attempt == 1 and exc.connection_invalidated:  # the database restarted: reconnect
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def single(self, work: Callable[[Connection], T]) -> T:
+        """Statements that are each atomic on their own (PostgreSQL: no BEGIN/COMMIT round trips)."""
+        if self.engine.dialect.name != "postgresql":
+            return self.transact(work)
+        engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        for attempt in (1, 2):
+            try:
+                with engine.connect() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                if attempt == 1 and exc.connection_invalidated:
+                    continue
+                raise
+        raise AssertionError("unreachable")
 
     # -- devices -----------------------------------------------------------------------------------
 
@@ -199,7 +221,7 @@ class ServerStore:
         now, so a revoke or retire made by another server process is seen at once.
         """
 
-        def work(conn: Connection) -> Admitted:
+        def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
             device = (
                 conn.execute(
                     update(db.devices)
@@ -221,7 +243,7 @@ class ServerStore:
             account = self.account(conn, user_id=user_id) if user_id and device is not None else None
             return Admitted(device, last, account)
 
-        return self.transact(work)
+        return self.single(work)
 
     def device_message(self, device_id: str, action: str) -> SignedMessage:
         return auth.sign_message(self.identity().signing_key, action, device_id, now_ms())
@@ -347,14 +369,15 @@ class ServerStore:
         return self.read(lambda conn: self._pull(conn, device, cursor, limit))
 
     def _pull(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
-        from sqlalchemy import func
-
         identity = self.identity()
         hub = device["hub_id"]
-        head = conn.execute(select(func.max(db.ops.c.seq))).scalar() or 0
-        after = self._read_cursor(conn, cursor, head)
+        top = conn.execute(
+            select(db.ops.c.seq, db.ops.c.op_id).order_by(db.ops.c.seq.desc()).limit(1)
+        ).first()
+        head, head_op = (int(top.seq), str(top.op_id)) if top else (0, "")
+        after = self._read_cursor(conn, cursor, head, head_op)
         if after is None:
-            return RawPull(PullResponse(ops=[], cursor=self._cursor(conn, 0), more=True, reset=True), [])
+            return RawPull(PullResponse(ops=[], cursor=self._cursor(0, ""), more=True, reset=True), [])
         entered: list[str] = []
         left: list[str] = []
         if after > 0:
@@ -371,7 +394,7 @@ class ServerStore:
                     target.append(family_id)
         in_hub = select(db.families.c.family_id).where(db.families.c.hub_id == hub)
         rows = conn.execute(
-            select(db.ops.c.seq, db.ops.c.payload)
+            select(db.ops.c.seq, db.ops.c.op_id, db.ops.c.payload)
             .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device["device_id"])
             .where(
                 db.ops.c.scope.in_(("reference", "directory"))
@@ -382,7 +405,7 @@ class ServerStore:
         ).all()
         more = len(rows) > limit
         rows = rows[:limit]
-        upto = rows[-1].seq if more else head
+        upto, upto_op = (rows[-1].seq, rows[-1].op_id) if more else (head, head_op)
         digest = None
         if not more:
             digest = {
@@ -400,7 +423,7 @@ class ServerStore:
         # the ops go out as stored (validated when they came in): no model per op on the hot path
         response = PullResponse(
             ops=[],
-            cursor=self._cursor(conn, upto),
+            cursor=self._cursor(upto, upto_op),
             more=more,
             entered=entered,
             left=left,
@@ -409,14 +432,12 @@ class ServerStore:
         )
         return RawPull(response, [orjson.loads(r.payload) for r in rows])
 
-    def _cursor(self, conn: Connection, seq: int) -> str:
-        op_id = ""
-        if seq:
-            op_id = conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar() or ""
+    def _cursor(self, seq: int, op_id: str) -> str:
+        """The opaque position after op ``seq`` (whose id it also carries, to notice a restored server)."""
         raw = json.dumps({"e": self.identity().epoch, "s": seq, "o": op_id[:12]}, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode()
 
-    def _read_cursor(self, conn: Connection, cursor: str | None, head: int) -> int | None:
+    def _read_cursor(self, conn: Connection, cursor: str | None, head: int, head_op: str) -> int | None:
         """The sequence number a cursor stands for, or None when this server no longer matches it."""
         if not cursor:
             return 0
@@ -428,7 +449,11 @@ class ServerStore:
         if epoch != self.identity().epoch or seq > head or seq < 0:
             return None
         if seq:
-            found = conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar()
+            found = (
+                head_op
+                if seq == head
+                else conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar()
+            )
             if found is None or found[:12] != op_id:
                 return None
         return seq
@@ -437,7 +462,7 @@ class ServerStore:
         values: dict[str, Any] = {"pending": pending, "last_seen_ms": now_ms()}
         if at_head:
             values["last_sync_ms"] = now_ms()
-        self.transact(
+        self.single(
             lambda conn: conn.execute(
                 update(db.devices).where(db.devices.c.device_id == device_id).values(**values)
             )
@@ -532,10 +557,11 @@ class ServerStore:
 
 
 def _retryable(exc: Exception) -> bool:
-    """Another process raced this transaction: a unique row, a serialisation failure or a deadlock.
+    """Another process raced this transaction (a unique row, a serialisation failure, a deadlock), or the
+    connection was lost (the database restarted).
 
     Errors come wrapped by SQLAlchemy, or straight from psycopg for the statement sent with its COMMIT."""
-    if isinstance(exc, IntegrityError):
+    if isinstance(exc, IntegrityError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return True
     if not isinstance(exc, DBAPIError) and type(exc).__module__.split(".")[0] != "psycopg":
         return False
