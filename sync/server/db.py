@@ -1,8 +1,8 @@
 """The server's tables (SQLAlchemy Core), engines for SQLite and PostgreSQL, and migrations on start.
 
 All state lives in the database, so several server processes can share one PostgreSQL database. Ops are
-numbered under a transaction-level advisory lock held until commit, so sequence numbers become visible
-in order and a pull never skips a change that commits later with a smaller number.
+numbered from a counter row whose lock is held until commit, so sequence numbers become visible in order
+and a pull never skips a change that commits later with a smaller number.
 """
 
 from __future__ import annotations

@@ -35,8 +35,9 @@ from sync.protocol import (
 )
 from sync.server import db
 from sync.server.accounts import now_ms
+from sync.server.checks import check_scope, hold_ops
 from sync.server.config import Settings
-from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal, check_scope, hold_ops
+from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal
 
 T = TypeVar("T")
 
@@ -570,7 +571,7 @@ def _retryable(exc: Exception) -> bool:
 
 
 def _held_reason() -> str:
-    from sync.server.oplog import HELD_REASON
+    from sync.server.checks import HELD_REASON
 
     return HELD_REASON
 
