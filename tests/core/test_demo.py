@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from earlyhelp_desktop.core.demo import build_demo
 from earlyhelp_desktop.core.store.models import (
     Assessment,
+    CommunityAsset,
     Family,
     Membership,
     OutboxOp,
@@ -89,4 +90,16 @@ def test_the_hub_is_varied_and_settled(tmp_path: Path) -> None:
         )
         assert min(sizes) >= 1 and max(sizes) <= 7
         assert session.scalar(select(func.count()).select_from(OutboxOp)) == 0
+        # children are linked to activities for children, and no adult to the youth club
+        linked = session.execute(
+            select(Person.date_of_birth, CommunityAsset.category_code)
+            .join(SocialLink, SocialLink.person_id == Person.id)
+            .join(CommunityAsset, CommunityAsset.id == SocialLink.asset_id)
+        ).all()
+        adult_on = TODAY - dt.timedelta(days=18 * 365)
+        for_children = {"youth", "physical_activity", "arts_creativity", "nature", "food"}
+        children = [c for born, c in linked if born is not None and born > adult_on]
+        adults = [c for born, c in linked if born is not None and born <= adult_on]
+        assert children and all(c in for_children for c in children)
+        assert adults and "youth" not in adults
     assert {u.username for u in Store(tmp_path / "d").users()} == {"demo", "worker", "connector"}

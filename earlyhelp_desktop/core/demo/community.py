@@ -34,6 +34,21 @@ ASSETS = {
     "volunteering": ("Volunteer Centre", "Community Fridge Volunteers", "Litter Pickers"),
     "faith_community": ("Community Lunch", "Warm Space", "Friendship Circle"),
 }
+AGE_RANGES = {  # who each kind of activity is for (anything else: all ages)
+    "baby_toddler": ("0 to 4",),
+    "youth": ("11 to 18",),
+    "parenting": ("Parents and carers",),
+    "peer_support": ("Parents and carers",),
+    "send_support": ("Parents and carers", "All ages"),
+    "mental_wellbeing": ("Adults",),
+    "money_advice": ("Adults",),
+    "employment_skills": ("Adults",),
+    "domestic_abuse_support": ("Adults",),
+    "housing_advice": ("Adults",),
+    "digital": ("Adults", "All ages"),
+    "volunteering": ("Adults", "All ages"),
+}
+FOR_CHILDREN = frozenset({"youth", "physical_activity", "arts_creativity", "nature", "food"})
 ORGANISATIONS = (
     "Torbay Community Trust",
     "Hele Neighbourhood Partnership",
@@ -78,9 +93,7 @@ def directory(gen: Generator, categories: list[str], count: int) -> list[tuple[s
             address=None,
             postcode=None,
             days_times=f"{rng.choice(DAYS)}, {rng.choice(TIMES)}",
-            age_range=rng.choice(
-                ("All ages", "0 to 4", "5 to 11", "11 to 18", "Adults", "Parents and carers")
-            ),
+            age_range=rng.choice(AGE_RANGES.get(category, ("All ages",))),
             cost=rng.choice(COSTS),
             contact_name=None,
             phone=f"01803 {rng.randint(200000, 899999)}",
@@ -116,7 +129,11 @@ def links(gen: Generator, h: Household) -> None:
         person = rng.choice(
             h.adults + [c for c in h.children if c.dob and (gen.today - c.dob).days > 8 * 365]
         )
-        asset_id, category = rng.choice(gen.assets)
+        if person in h.adults:  # adults go to anything but the youth club
+            fitting = [a for a in gen.assets if a[1] != "youth"]
+        else:  # children to youth, sport, arts, nature and food activities
+            fitting = [a for a in gen.assets if a[1] in FOR_CHILDREN]
+        asset_id, category = rng.choice(fitting or gen.assets)
         path = rng.choice(PATHS)
         day = gen.today - dt.timedelta(days=rng.randint(5, 300))
         dates: dict[str, dt.date] = {}
