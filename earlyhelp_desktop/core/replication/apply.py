@@ -58,14 +58,23 @@ class Applier:
         self.result = Applied()
         self.clock = load_clock(session)
         self._deleted_changed: set[str] = set()
+        self._created: dict[tuple[str, str], Syncable] = {}  # rows first seen in this batch
 
     def apply_all(self, ops: Iterable[Op]) -> Applied:
+        """Applies a page of ops. The session is flushed once for the page, not before every lookup
+        (rows created by the page are found in ``_created``; conflicts and purges flush first)."""
         ops = list(ops)
         self.known.preload(op.op_id for op in ops)
-        for op in ops:
-            self.apply(op)
+        with self.session.no_autoflush:
+            for op in ops:
+                self.apply(op)
+        self.session.flush()
         self.settle()
         return self.result
+
+    def _row(self, table: str, row_id: str) -> Syncable | None:
+        found = self._created.get((table, row_id))
+        return found if found is not None else self.session.get(MODELS[table], row_id)
 
     def apply(self, op: Op) -> bool:
         if self.known(op.op_id):
@@ -76,7 +85,7 @@ class Applier:
         if spec is None or spec.scope is Scope.AUDIT:
             return False
         model = MODELS[op.table]
-        obj = self.session.get(model, op.row_id)
+        obj = self._row(op.table, op.row_id)
         new = obj is None
         state = row_state(obj, spec) if obj is not None else RowState(op.table, op.row_id)
         result = merge.apply(spec, state, op.view(), known=self.known)
@@ -90,6 +99,7 @@ class Applier:
             obj.created_by = op.user
             obj.deleted = True
             self.session.add(obj)
+            self._created[(op.table, op.row_id)] = obj
         elif op.kind == "insert" and state.version is not None and state.version.endswith(op.op_id):
             obj.created_at = when(op.stamp)
             obj.created_by = op.user
@@ -109,6 +119,7 @@ class Applier:
                 )
             )
         if result.purged:
+            self.session.flush()  # history added earlier in this page is purged too
             self.session.execute(
                 delete(FieldHistory).where(
                     FieldHistory.table_name == spec.name,
@@ -128,32 +139,38 @@ class Applier:
             family_state = self._family_state(family_id) if spec.kind is TableKind.APPEND else None
             live = merge.child_liveness(spec, state, family_state) if state.version else Liveness.DELETED
             obj.deleted = live is Liveness.DELETED
-            self.refresh_conflicts(spec, obj, state, live, op.user)
+            self.refresh_conflicts(spec, obj, state, live, op.user, fresh=new)
         self.result.applied += 1
         return True
 
     def _family_state(self, family_id: str | None) -> RowState | None:
         if not family_id:
             return None
-        family = self.session.get(MODELS["family"], family_id)
+        family = self._row("family", family_id)
         return row_state(family, SCHEMA["family"], keys=[]) if family is not None else None
 
     def settle(self) -> None:
-        """Family liveness, once per page: a delete meets the work done under the family."""
-        for family_id in sorted(self.result.families | self._deleted_changed):
-            family = self.session.get(MODELS["family"], family_id)
-            if family is None:
-                continue
-            if family_id in self._deleted_changed or (family.sync_meta or {}).get("deleted"):
-                settle_family(self.session, family, self)
+        """Family liveness, once per page: a delete meets the work done under the family.
+
+        Called with the page flushed; each family's settling reads only that family's rows and
+        conflicts, so nothing one family changes needs flushing before the next is read."""
+        with self.session.no_autoflush:
+            for family_id in sorted(self.result.families | self._deleted_changed):
+                family = self.session.get(MODELS["family"], family_id)
+                if family is None:
+                    continue
+                if family_id in self._deleted_changed or (family.sync_meta or {}).get("deleted"):
+                    settle_family(self.session, family, self)
         save_clock(self.session, self.clock)
         if self.result.applied:
             bump_generation(self.session)
 
     def refresh_conflicts(
-        self, spec: TableSpec, obj: Syncable, state: RowState, live: Liveness, by: str | None
+        self, spec: TableSpec, obj: Syncable, state: RowState, live: Liveness, by: str | None, fresh: bool
     ) -> None:
-        self.result.conflicts += refresh_conflicts(self.session, spec, obj, state, live, by)
+        if not fresh:
+            self.session.flush()  # the row's conflict records, as this page left them so far
+        self.result.conflicts += refresh_conflicts(self.session, spec, obj, state, live, by, fresh=fresh)
 
 
 def settle_family(
@@ -201,11 +218,17 @@ def refresh_conflicts(
     live: Liveness,
     by: str | None,
     unseen_children: list[str] | None = None,
+    fresh: bool = False,
 ) -> int:
-    """Opens the row's conflicts the merge reports; closes the ones it no longer reports."""
+    """Opens the row's conflicts the merge reports; closes the ones it no longer reports.
+
+    ``fresh``: the row was first seen by this op, so it has no conflicts to close. With none to open
+    either, nothing is looked up (a laptop's first pull applies tens of thousands of such ops)."""
     found = merge.conflicts(spec, state, live) if state.version else []
     if live is Liveness.CONTESTED and spec.name == "family" and not any(c.key == DELETED for c in found):
         found.append(merge.Conflict(spec.name, obj.id, DELETED, "edit_delete", {}))
+    if fresh and not found:
+        return 0
     wanted: dict[str, tuple[merge.Conflict, dict[str, Any]]] = {}
     for conflict in found:
         values = dict(conflict.values)
