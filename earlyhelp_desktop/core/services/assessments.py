@@ -26,6 +26,7 @@ from earlyhelp_desktop.core.services.common import (
     episode_for_change,
     member,
     ref_codes,
+    return_for_changes,
 )
 from earlyhelp_desktop.core.services.families import full_name
 from earlyhelp_desktop.core.services.reference import FrontDoor
@@ -417,25 +418,7 @@ class AssessmentService(Service):
 
     def return_for_changes(self, assessment_id: str, reason: str) -> Changes:
         """A supervisor returns a submitted assessment with a reason; it can be edited again."""
-        self.require("supervisor")
-        errors = v.Errors()
-        reason_ = v.long_text(
-            reason, "return_reason", "what needs to change", errors, required=True, max_length=4000
-        )
-        errors.raise_if_any()
-        with self.ws.write() as session:
-            assessment = self._submitted(session, assessment_id)
-            assign(
-                assessment,
-                {
-                    "status": "returned",
-                    "decided_at": now(),
-                    "decided_by": self.user_id,
-                    "return_reason": reason_,
-                },
-            )
-            self.audit(session, "return", "assessment", assessment_id, assessment.family_id)
-        return changes({"assessment"}, [assessment.family_id])
+        return return_for_changes(self, "assessment", assessment_id, reason, self._submitted)
 
     # -- helpers ---------------------------------------------------------------------------------
 

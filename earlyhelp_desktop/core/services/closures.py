@@ -18,7 +18,14 @@ from earlyhelp_desktop.core.errors import InvalidInput, NotPermitted, WrongState
 from earlyhelp_desktop.core.ids import new_id
 from earlyhelp_desktop.core.services import validate as v
 from earlyhelp_desktop.core.services.base import Changes, Service, changes, now, today
-from earlyhelp_desktop.core.services.common import CASEWORK, add_months, assign, episode_for_change, ref_codes
+from earlyhelp_desktop.core.services.common import (
+    CASEWORK,
+    add_months,
+    assign,
+    episode_for_change,
+    ref_codes,
+    return_for_changes,
+)
 from earlyhelp_desktop.core.store.models import Closure, Episode, Family, Plan, Staff
 
 FOLLOW_UP_MONTHS = 6
@@ -135,25 +142,8 @@ class ClosureService(Service):
         return changes(tables, [closure.family_id])
 
     def return_for_changes(self, closure_id: str, reason: str) -> Changes:
-        self.require("supervisor")
-        errors = v.Errors()
-        reason_ = v.long_text(
-            reason, "return_reason", "what needs to change", errors, required=True, max_length=4000
-        )
-        errors.raise_if_any()
-        with self.ws.write() as session:
-            closure = self._submitted(session, closure_id)
-            assign(
-                closure,
-                {
-                    "status": "returned",
-                    "decided_by": self.user_id,
-                    "decided_at": now(),
-                    "return_reason": reason_,
-                },
-            )
-            self.audit(session, "return", "closure", closure_id, closure.family_id)
-        return changes({"closure"}, [closure.family_id])
+        """A supervisor returns a submitted closure with a reason; it can be edited again."""
+        return return_for_changes(self, "closure", closure_id, reason, self._submitted)
 
     def for_episode(self, episode_id: str) -> Closure | None:
         with self.ws.read() as session:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.errors import NotFound, WrongState
 from earlyhelp_desktop.core.ids import derived_id
+from earlyhelp_desktop.core.services import validate as v
+from earlyhelp_desktop.core.services.base import Changes, Service, changes, now
 from earlyhelp_desktop.core.store.models import Episode, Family, Membership, Person, RefItem, Syncable
 
 T = TypeVar("T", bound=Syncable)
@@ -96,3 +98,29 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def return_for_changes(
+    service: Service, table: str, row_id: str, reason: str, submitted: Callable[[Session, str], Any]
+) -> Changes:
+    """A supervisor returns submitted work (an assessment, a closure) with what needs to change; it can
+    be edited again. ``submitted`` finds the row and refuses it unless it waits for this supervisor."""
+    service.require("supervisor")
+    errors = v.Errors()
+    reason_ = v.long_text(
+        reason, "return_reason", "what needs to change", errors, required=True, max_length=4000
+    )
+    errors.raise_if_any()
+    with service.ws.write() as session:
+        row = submitted(session, row_id)
+        assign(
+            row,
+            {
+                "status": "returned",
+                "decided_at": now(),
+                "decided_by": service.user_id,
+                "return_reason": reason_,
+            },
+        )
+        service.audit(session, "return", table, row_id, row.family_id)
+    return changes({table}, [row.family_id])
