@@ -121,6 +121,39 @@ PATHS = (
 )
 
 
+def _ons4(
+    gen: Generator,
+    h: Household,
+    person_id: str,
+    link_id: str,
+    connector: str,
+    day: dt.date,
+    context: str,
+    well: tuple[int, int],
+    anxious: tuple[int, int],
+) -> None:
+    """An ONS4 wellbeing score taken for a link: ``well`` bounds the three positive items."""
+    rng = gen.rng
+    gen.sink.add(
+        "outcome_measure",
+        _at(day),
+        connector,
+        family_id=h.id,
+        person_id=person_id,
+        instrument_code="ons4",
+        taken_on=day,
+        context=context,
+        scores={
+            "satisfied": rng.randint(*well),
+            "worthwhile": rng.randint(*well),
+            "happy": rng.randint(*well),
+            "anxious": rng.randint(*anxious),
+        },
+        link_id=link_id,
+        recorded_by=connector,
+    )
+
+
 def links(gen: Generator, h: Household) -> None:
     rng = gen.rng
     if not gen.assets:
@@ -178,41 +211,7 @@ def links(gen: Generator, h: Household) -> None:
             if "referred" in path
             else None,
         )
-        if "referred" in path:
-            gen.sink.add(
-                "outcome_measure",
-                _at(dates["referred"]),
-                connector,
-                family_id=h.id,
-                person_id=person.id,
-                instrument_code="ons4",
-                taken_on=dates["referred"],
-                context="link_before",
-                scores={
-                    "satisfied": rng.randint(2, 6),
-                    "worthwhile": rng.randint(2, 6),
-                    "happy": rng.randint(2, 6),
-                    "anxious": rng.randint(4, 9),
-                },
-                link_id=link_id,
-                recorded_by=connector,
-            )
+        if "referred" in path:  # wellbeing scored before the activity, and after it when completed
+            _ons4(gen, h, person.id, link_id, connector, dates["referred"], "link_before", (2, 6), (4, 9))
         if last == "completed":
-            gen.sink.add(
-                "outcome_measure",
-                _at(dates["completed"]),
-                connector,
-                family_id=h.id,
-                person_id=person.id,
-                instrument_code="ons4",
-                taken_on=dates["completed"],
-                context="link_after",
-                scores={
-                    "satisfied": rng.randint(5, 9),
-                    "worthwhile": rng.randint(5, 9),
-                    "happy": rng.randint(5, 9),
-                    "anxious": rng.randint(1, 5),
-                },
-                link_id=link_id,
-                recorded_by=connector,
-            )
+            _ons4(gen, h, person.id, link_id, connector, dates["completed"], "link_after", (5, 9), (1, 5))
