@@ -94,6 +94,12 @@ class ServerStore:
         self.settings = settings
         self.engine = engine or db.make_engine(settings.database_url)
         self.writer = db.writer(self.engine)
+        postgres = self.engine.dialect.name == "postgresql"
+        # made once: an engine with options is a new object each time it is asked for
+        self._snapshots = (
+            self.engine.execution_options(isolation_level="REPEATABLE READ") if postgres else self.engine
+        )
+        self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
         self._identity: Identity | None = None
         self._keys: dict[str, str] = {}
 
@@ -171,30 +177,26 @@ class ServerStore:
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """One consistent snapshot (REPEATABLE READ on PostgreSQL; a read transaction on SQLite)."""
-        engine = self.engine
-        if engine.dialect.name == "postgresql":
-            engine = engine.execution_options(isolation_level="REPEATABLE READ")
-        for attempt in (1, 2):
-            try:
-                with engine.connect() as conn, conn.begin():
-                    return work(conn)
-            except DBAPIError as exc:
-                if attempt == 1 and exc.connection_invalidated:  # the database restarted: reconnect
-                    continue
-                raise
-        raise AssertionError("unreachable")
+        return self._reconnecting(self._snapshots, work, begin=True)
 
     def single(self, work: Callable[[Connection], T]) -> T:
         """Statements that are each atomic on their own (PostgreSQL: no BEGIN/COMMIT round trips)."""
-        if self.engine.dialect.name != "postgresql":
+        if self._autocommit is None:
             return self.transact(work)
-        engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        return self._reconnecting(self._autocommit, work, begin=False)
+
+    @staticmethod
+    def _reconnecting(engine: Engine, work: Callable[[Connection], T], begin: bool) -> T:
+        """Runs ``work``, once more on a fresh connection when the database dropped the first."""
         for attempt in (1, 2):
             try:
                 with engine.connect() as conn:
-                    return work(conn)
+                    if not begin:
+                        return work(conn)
+                    with conn.begin():
+                        return work(conn)
             except DBAPIError as exc:
-                if attempt == 1 and exc.connection_invalidated:
+                if attempt == 1 and exc.connection_invalidated:  # the database restarted: reconnect
                     continue
                 raise
         raise AssertionError("unreachable")
