@@ -47,6 +47,7 @@ def create_application(argv: Sequence[str] = ()) -> object:
     from PySide6.QtGui import QColor, QPalette
     from PySide6.QtWidgets import QApplication
 
+    from earlyhelp_desktop.ui.collector import collect_on_gui_thread
     from earlyhelp_desktop.ui.qtfix import make_none_immortal
     from earlyhelp_desktop.ui.style import STYLESHEET
 
@@ -63,6 +64,7 @@ def create_application(argv: Sequence[str] = ()) -> object:
     app.setPalette(palette)
     app.setStyleSheet(STYLESHEET)
     app.setWindowIcon(app_icon())
+    collect_on_gui_thread(app)
     return app
 
 
