@@ -112,8 +112,10 @@ ops = Table(
     Column("user_id", String(64), nullable=False),
     Column("payload", Text, nullable=False),  # the canonical op (clamped stamp, redactions purged), JSON
     Column("received_ms", BigInteger, nullable=False),
+    Column("hub_id", String(36)),  # a family op's: the family's hub now (moved with it); pulls read by it
 )
 Index("ix_ops_family_seq", ops.c.family_id, ops.c.seq)
+Index("ix_ops_hub_seq", ops.c.hub_id, ops.c.seq)
 Index("ix_ops_scope_seq", ops.c.scope, ops.c.seq)
 Index("ix_ops_row", ops.c.table_name, ops.c.row_id)
 
@@ -244,14 +246,25 @@ def make_engine(url: str) -> Engine:
         return engine
     # No ping before each use (a round trip per request): a connection lost to a database restart is
     # invalidated when it fails, and ServerStore retries the work on a fresh one.
-    return create_engine(url, pool_size=8, max_overflow=8, pool_recycle=1800)
+    engine = create_engine(url, pool_size=8, max_overflow=8, pool_recycle=1800)
+
+    @event.listens_for(engine, "connect")
+    def _plans(dbapi: Any, record: Any) -> None:
+        # Plans are made for each execution, not cached generically: the tables start empty and grow, and
+        # a generic plan chosen while ops held ten rows (a sequential scan) stayed in use on that
+        # connection when it held thousands (35 ms instead of 0.3 ms for the pushed ops' lookup).
+        with dbapi.cursor() as cursor:
+            cursor.execute("SET plan_cache_mode = force_custom_plan")
+        dbapi.commit()
+
+    return engine
 
 
 def writer(engine: Engine) -> Engine:
     return engine.execution_options(writer=True)
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, revision: str = "head") -> None:
     """Brings the schema to head (several processes starting at once take turns on PostgreSQL)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -259,4 +272,4 @@ def migrate(engine: Engine) -> None:
         if is_postgres(conn):
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_MIGRATE})
         config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

@@ -10,6 +10,7 @@ seen everything below n. What a laptop may push at all is checked first, in ``ch
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -299,6 +300,7 @@ class Batch:
                 "scope": str(SCHEMA[op.table].scope),
                 "device_id": op.device,
                 "user_id": op.user,
+                "hub_id": self._hub(op.family_id) if SCHEMA[op.table].scope is Scope.FAMILY else None,
                 "payload": op.model_dump_json(exclude_defaults=True),
             }
             for op, digest in self.logged
@@ -340,7 +342,17 @@ class Batch:
         deadlock) and is the only wait: pushes queue once, for one round trip. The rows travel as JSON
         documents (dumped in C, parsed by PostgreSQL), not as arrays the driver would escape one by one.
         """
-        columns = ("op_id", "digest", "table_name", "row_id", "family_id", "scope", "device_id", "user_id")
+        columns = (
+            "op_id",
+            "digest",
+            "table_name",
+            "row_id",
+            "family_id",
+            "scope",
+            "device_id",
+            "user_id",
+            "hub_id",
+        )
         compact = (",", ":")
         ops_json = json.dumps([{"ord": n, **r} for n, r in enumerate(rows, start=1)], separators=compact)
         moved = [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves]
@@ -402,6 +414,12 @@ class Batch:
                 updates.append({"k": family_id, "hub_id": new, "deleted": deleted})
             if old != new:
                 moves.append((last_family_op[family_id], family_id, old, new))
+                if family_id in self._existing:  # its ops go with it: pulls read ops by hub
+                    self.conn.execute(
+                        update(db.ops)
+                        .where(db.ops.c.family_id == family_id, db.ops.c.scope == "family")
+                        .values(hub_id=new)
+                    )
         if inserts:
             self.conn.execute(insert(db.families), inserts)
         if updates:
@@ -447,6 +465,7 @@ class Batch:
 
     def _purge_redacted(self, seqs: dict[str, int]) -> None:
         """A redaction purges the value from every earlier op of that row still in the log."""
+        purged = False
         for redact, frontiers in self.redactions:
             spec = SCHEMA[redact.table]
             found = self.conn.execute(
@@ -474,6 +493,9 @@ class Batch:
                         .where(db.ops.c.seq == seq)
                         .values(payload=json.dumps(data, separators=(",", ":")))
                     )
+                    purged = True
+        if purged:  # every process's ready pull fragments of stored ops are stale now
+            self.conn.execute(update(db.meta).where(db.meta.c.key == "purged").values(value=uuid.uuid4().hex))
 
 
 def _xor_half(start: int) -> str:

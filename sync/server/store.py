@@ -7,7 +7,6 @@ unique row raced in from another process). Nothing here knows about HTTP; ``app.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import time
@@ -15,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import orjson
 from sqlalchemy import Connection, Engine, RowMapping, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -27,17 +25,16 @@ from sync.merge import RowState
 from sync.protocol import (
     Op,
     OpProblem,
-    PullResponse,
     PushRequest,
     PushResponse,
     SignedMessage,
-    compact_dicts,
 )
 from sync.server import db
 from sync.server.accounts import now_ms
 from sync.server.checks import check_scope, hold_ops
 from sync.server.config import Settings
 from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal
+from sync.server.pulls import PURGED, CursorError, Page, Puller
 
 T = TypeVar("T")
 
@@ -72,23 +69,6 @@ class Admitted:
     account: RowMapping | None
 
 
-@dataclass(frozen=True)
-class RawPull:
-    """A pull page whose ops are still the stored JSON."""
-
-    response: PullResponse
-    ops: list[dict[str, Any]]
-
-    @property
-    def more(self) -> bool:
-        return self.response.more
-
-    def wire(self) -> dict[str, Any]:
-        data = self.response.model_dump(mode="json", exclude_defaults=True)
-        data["ops"] = compact_dicts(self.ops)
-        return data
-
-
 class ServerStore:
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
@@ -102,6 +82,7 @@ class ServerStore:
         self._autocommit = self.engine.execution_options(isolation_level="AUTOCOMMIT") if postgres else None
         self._identity: Identity | None = None
         self._keys: dict[str, str] = {}
+        self._puller: Puller | None = None
 
     # -- start ---------------------------------------------------------------------------------------
 
@@ -116,6 +97,8 @@ class ServerStore:
 
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": db.LOCK_MIGRATE})
         have = {r.key for r in conn.execute(select(db.meta.c.key))}
+        if PURGED not in have:  # moves when a redaction rewrites stored ops (pulls drop their fragments)
+            conn.execute(insert(db.meta).values(key=PURGED, value="0"))
         if "seq" not in have:  # the op counter (its row lock orders the numbering of pushes)
             from sqlalchemy import func
 
@@ -368,98 +351,15 @@ class ServerStore:
 
     # -- pull ------------------------------------------------------------------------------------------
 
-    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
-        return self.read(lambda conn: self._pull(conn, device, cursor, limit))
-
-    def _pull(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> RawPull:
-        identity = self.identity()
-        hub = device["hub_id"]
-        top = conn.execute(
-            select(db.ops.c.seq, db.ops.c.op_id).order_by(db.ops.c.seq.desc()).limit(1)
-        ).first()
-        head, head_op = (int(top.seq), str(top.op_id)) if top else (0, "")
-        after = self._read_cursor(conn, cursor, head, head_op)
-        if after is None:
-            return RawPull(PullResponse(ops=[], cursor=self._cursor(0, ""), more=True, reset=True), [])
-        entered: list[str] = []
-        left: list[str] = []
-        if after > 0:
-            changes = conn.execute(
-                select(db.scope_changes.c.family_id, db.families.c.hub_id)
-                .join(db.families, db.families.c.family_id == db.scope_changes.c.family_id)
-                .where(db.scope_changes.c.seq > after, db.scope_changes.c.seq <= head)
-                .where((db.scope_changes.c.old_hub == hub) | (db.scope_changes.c.new_hub == hub))
-                .where(db.scope_changes.c.old_hub.is_not(None))
-            ).all()
-            for family_id, now_hub in changes:
-                target = entered if now_hub == hub else left
-                if family_id not in target:
-                    target.append(family_id)
-        in_hub = select(db.families.c.family_id).where(db.families.c.hub_id == hub)
-        rows = conn.execute(
-            select(db.ops.c.seq, db.ops.c.op_id, db.ops.c.payload)
-            .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device["device_id"])
-            .where(
-                db.ops.c.scope.in_(("reference", "directory"))
-                | ((db.ops.c.scope == "family") & db.ops.c.family_id.in_(in_hub))
-            )
-            .order_by(db.ops.c.seq)
-            .limit(limit + 1)
-        ).all()
-        more = len(rows) > limit
-        rows = rows[:limit]
-        upto, upto_op = (rows[-1].seq, rows[-1].op_id) if more else (head, head_op)
-        digest = None
-        if not more:
-            digest = {
-                r.bucket: r.value
-                for r in conn.execute(
-                    select(db.digests.c.bucket, db.digests.c.value).where(
-                        db.digests.c.part == "",
-                        db.digests.c.bucket.in_((f"hub:{hub}", "reference", "directory")),
-                    )
-                )
-            }
-        message = None
-        if device["status"] == "retire":
-            message = auth.sign_message(identity.signing_key, "retire", device["device_id"], now_ms())
-        # the ops go out as stored (validated when they came in): no model per op on the hot path
-        response = PullResponse(
-            ops=[],
-            cursor=self._cursor(upto, upto_op),
-            more=more,
-            entered=entered,
-            left=left,
-            digest=digest,
-            message=message,
-        )
-        return RawPull(response, [orjson.loads(r.payload) for r in rows])
-
-    def _cursor(self, seq: int, op_id: str) -> str:
-        """The opaque position after op ``seq`` (whose id it also carries, to notice a restored server)."""
-        raw = json.dumps({"e": self.identity().epoch, "s": seq, "o": op_id[:12]}, separators=(",", ":"))
-        return base64.urlsafe_b64encode(raw.encode()).decode()
-
-    def _read_cursor(self, conn: Connection, cursor: str | None, head: int, head_op: str) -> int | None:
-        """The sequence number a cursor stands for, or None when this server no longer matches it."""
-        if not cursor:
-            return 0
+    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> Page:
+        if self._puller is None:
+            identity = self.identity()
+            self._puller = Puller(identity.epoch, identity.signing_key)
+        puller = self._puller
         try:
-            data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-            epoch, seq, op_id = str(data["e"]), int(data["s"]), str(data["o"])
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ApiError(400, "bad_cursor", "The sync position sent is not one this server wrote.") from exc
-        if epoch != self.identity().epoch or seq > head or seq < 0:
-            return None
-        if seq:
-            found = (
-                head_op
-                if seq == head
-                else conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar()
-            )
-            if found is None or found[:12] != op_id:
-                return None
-        return seq
+            return self.read(lambda conn: puller.page(conn, device, cursor, limit))
+        except CursorError as exc:
+            raise ApiError(400, "bad_cursor", str(exc)) from exc
 
     def note_pull(self, device_id: str, pending: int, at_head: bool) -> None:
         values: dict[str, Any] = {"pending": pending, "last_seen_ms": now_ms()}

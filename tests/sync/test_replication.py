@@ -162,6 +162,13 @@ def test_a_redacted_note_leaves_every_copy_and_the_server_log(
     with sync_server.store.engine.connect() as conn:
         payloads = conn.execute(select(db.ops.c.payload).where(db.ops.c.row_id == cid)).scalars().all()
     assert payloads and not any(secret in p for p in payloads)
+    # the server still had the note ready to serve from b's first pull: no pull from the start has it now
+    with sync_server.store.engine.connect() as conn:
+        author = conn.execute(select(db.ops.c.device_id).where(db.ops.c.row_id == cid)).scalar()
+        device = conn.execute(select(db.devices).where(db.devices.c.device_id != author)).mappings().first()
+    assert device is not None
+    page = sync_server.store.pull(device, None, 1000)
+    assert cid.encode() in page.body() and secret.encode() not in page.body()
 
 
 def test_a_store_restored_from_a_backup_catches_up_and_makes_no_duplicate_op_ids(laptop: Laptop) -> None:

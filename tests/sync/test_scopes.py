@@ -55,6 +55,12 @@ def test_a_family_moving_hub_is_backfilled_there_and_evicted_here(
         assert session.get(Family, fid).display_name == "Moving (edited)"  # type: ignore[union-attr]
     with other_torbay.read() as session:
         assert session.get(Family, fid) is None
+    # the server files every op of the family (those from before the move too) under its hub now; its
+    # audit events belong to no hub
+    with sync_server.store.engine.connect() as conn:
+        family_ops = select(db.ops.c.hub_id).where(db.ops.c.family_id == fid, db.ops.c.scope == "family")
+        hubs = conn.execute(family_ops.distinct()).scalars()
+        assert set(hubs) == {paignton_hub}
 
 
 def test_the_administrator_sees_every_laptop(laptop: Laptop, sync_server: RunningServer) -> None:
