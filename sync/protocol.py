@@ -278,14 +278,19 @@ def compact_dicts(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         previous = stamp
         if before.get("table") == "family" and data.get("family_id") == data.get("row_id"):
             data.pop("family_id", None)
-        data["fields"] = {
-            key: [wire.get("value"), [version_op(b) for b in wire["base"]]]
-            if wire.get("base")
-            else [wire.get("value")]
-            for key, wire in data.get("fields", {}).items()
-        }
+        data["fields"] = compact_fields(data.get("fields", {}))
         found.append(data)
     return found
+
+
+def compact_fields(fields: dict[str, Any]) -> dict[str, list[Any]]:
+    """Each field of an op in JSON form as [value] or [value, [base op ids]]."""
+    return {
+        key: [wire.get("value"), [version_op(b) for b in wire["base"]]]
+        if wire.get("base")
+        else [wire.get("value")]
+        for key, wire in fields.items()
+    }
 
 
 def expand_ops(items: Any) -> Any:

@@ -23,8 +23,8 @@ import orjson
 from sqlalchemy import Connection, RowMapping, select, union_all
 
 from sync import auth
-from sync.clock import op_id_for, version_op
-from sync.protocol import CARRIED, PullResponse
+from sync.clock import op_id_for
+from sync.protocol import CARRIED, PullResponse, compact_fields
 from sync.server import db
 from sync.server.accounts import now_ms
 
@@ -53,12 +53,7 @@ def fragment(payload: str | bytes) -> Fragment:
         del data["op_id"]
     if carried[0] == "family" and data.get("family_id") == data.get("row_id"):
         data.pop("family_id", None)
-    data["fields"] = {
-        key: [wire.get("value"), [version_op(b) for b in wire["base"]]]
-        if wire.get("base")
-        else [wire.get("value")]
-        for key, wire in data.get("fields", {}).items()
-    }
+    data["fields"] = compact_fields(data.get("fields", {}))
     return Fragment(carried, stamp, orjson.dumps(data)[1:-1])
 
 
