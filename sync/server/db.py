@@ -265,7 +265,8 @@ def writer(engine: Engine) -> Engine:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Brings the schema to head (several processes starting at once take turns on PostgreSQL)."""
+    """Brings the schema to ``revision``, normally the newest (several processes starting at once take
+    turns on PostgreSQL)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with writer(engine).begin() as conn:

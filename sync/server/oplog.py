@@ -25,6 +25,7 @@ from sync.merge import DELETED, FieldSpec, FieldType, RowState, Scope, TableSpec
 from sync.protocol import Op
 from sync.server import db
 from sync.server.accounts import now_ms
+from sync.server.pulls import PURGED
 
 SCHEMA: dict[str, TableSpec] = sync_schema()
 SERVER_MANAGED = frozenset({"hub", "locality", "staff"})  # the administrator's, never a laptop's
@@ -495,7 +496,7 @@ class Batch:
                     )
                     purged = True
         if purged:  # every process's ready pull fragments of stored ops are stale now
-            self.conn.execute(update(db.meta).where(db.meta.c.key == "purged").values(value=uuid.uuid4().hex))
+            self.conn.execute(update(db.meta).where(db.meta.c.key == PURGED).values(value=uuid.uuid4().hex))
 
 
 def _xor_half(start: int) -> str:

@@ -58,6 +58,7 @@ def fragment(payload: str | bytes) -> Fragment:
 
 
 _KEYS = tuple(b'"' + key.encode() + b'":' for key in CARRIED)
+_UNSET = object()
 
 
 def join_ops(fragments: list[Fragment]) -> bytes:
@@ -80,9 +81,6 @@ def join_ops(fragments: list[Fragment]) -> bytes:
     return b"[" + b",".join(out) + b"]"
 
 
-_UNSET = object()
-
-
 class Fragments:
     """Wire fragments of ops by sequence number, for one process (bounded, oldest dropped first)."""
 
@@ -98,18 +96,18 @@ class Fragments:
             if generation != self.generation:
                 self._items.clear()
                 self.generation = generation
-            found = [self._items.get(row[0]) for row in rows]
-        missing = [(row[0], fragment(row[1])) for row, have in zip(rows, found, strict=True) if have is None]
+            cached = [self._items.get(row[0]) for row in rows]
+        missing = [(row[0], fragment(row[1])) for row, have in zip(rows, cached, strict=True) if have is None]
+        made = dict(missing)
+        found = [made[row[0]] if have is None else have for row, have in zip(rows, cached, strict=True)]
         if missing:
-            made = dict(missing)
-            found = [made[row[0]] if have is None else have for row, have in zip(rows, found, strict=True)]
             with self._lock:
                 # an older snapshot's ops may not have been purged yet: only the current mark's are kept
                 if generation == self.generation:
                     self._items.update(missing)
                     while len(self._items) > self.size:
                         self._items.popitem(last=False)
-        return found  # type: ignore[return-value]
+        return found
 
 
 @dataclass(frozen=True)
