@@ -349,6 +349,23 @@ def machine_cpu() -> tuple[float, float]:
     return ((sum(fields) - idle) / tick, idle / tick)
 
 
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process so far, with the backends that have exited (their time is
+    added to the postmaster's "children" figures when it reaps them); NaN when none can be read."""
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:
+            continue
+        if not head.endswith("(postgres"):
+            continue
+        fields = rest.split()
+        total += sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        found = True
+    return total / os.sysconf("SC_CLK_TCK") if found else float("nan")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -422,6 +439,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         ready = worker.stdout.readline()
         started_cpu = [cpu_seconds(p.pid) for p in processes]  # after enrolments and catch-up pulls
         started_machine = machine_cpu()
+        started_postgres = postgres_cpu()
         spies = (
             [
                 subprocess.Popen(
@@ -453,6 +471,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         worker.stdin.flush()
         out, err = worker.communicate()
         busy, idle = (now - before for now, before in zip(machine_cpu(), started_machine, strict=True))
+        database = postgres_cpu() - started_postgres
         for spy in spies:
             spy.wait()
         os.unlink(handle.name)
@@ -476,8 +495,8 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         print(
             f"   CPU during the syncs: load generator {data['cpu']:.1f} s; server processes "
             + ", ".join(f"{c:.1f} s" for c in server_cpu)
-            # PostgreSQL's backends come and go, so its share is what the machine spent beyond the rest
-            + f"; PostgreSQL and the system {busy - data['cpu'] - sum(server_cpu):.1f} s"
+            + f"; PostgreSQL {database:.1f} s"
+            + f"; the rest of the system {busy - data['cpu'] - sum(server_cpu) - database:.1f} s"
             + f"; the machine's {os.cpu_count()} cores were {100 * busy / max(busy + idle, 1e-9):.0f}% busy"
         )
         for failure in data["failures"][:3]:

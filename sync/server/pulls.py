@@ -171,7 +171,9 @@ class Puller:
             .limit(limit + 1)
             .subquery()
             for where in (
-                (db.ops.c.hub_id == hub) & (db.ops.c.scope == "family"),
+                # only family ops carry a hub: asking for the hub alone leaves the planner one index to
+                # use, even while its statistics still describe an empty table
+                db.ops.c.hub_id == hub,
                 db.ops.c.scope.in_(("reference", "directory")),
             )
         ]
