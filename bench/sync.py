@@ -291,6 +291,7 @@ def load_worker(config_path: str) -> None:
     sys.stdin.readline()
     start = threading.Barrier(len(laptops))
     timings: list[float] = []
+    pulled: list[int] = []
     failures: list[str] = []
     guard = threading.Lock()
 
@@ -305,13 +306,16 @@ def load_worker(config_path: str) -> None:
             answer = client.push(PushRequest(sync_id=uuid.uuid4().hex, ops=ops))
             if answer.problems:
                 raise RuntimeError(f"{len(answer.problems)} ops not accepted: {answer.problems[0].reason}")
+            received = 0
             while True:
                 page = pull_light(client, cursor)
                 cursor = page.cursor
+                received += len(page.ops)
                 if not page.more:
                     break
             with guard:
                 timings.append(time.perf_counter() - began)
+                pulled.append(received)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             with guard:
                 failures.append(f"{type(exc).__name__}: {exc}")
@@ -326,7 +330,7 @@ def load_worker(config_path: str) -> None:
     for thread in threads:
         thread.join()
     cpu = time.process_time() - cpu
-    print(json.dumps({"timings": timings, "failures": failures, "cpu": cpu}))
+    print(json.dumps({"timings": timings, "pulled": pulled, "failures": failures, "cpu": cpu}))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -461,7 +465,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                for p in processes
+                for p in [*processes, worker]
             ]
             if os.environ.get("BENCH_SPY")
             else []
@@ -488,7 +492,8 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
             f"{len(timings)} succeeded, {len(data['failures'])} failed; per sync p50 "
             f"{statistics.median(timings) if timings else float('nan'):.2f} s, p95 {p95:.2f} s "
             f"(target <= 2 s), "
-            f"max {timings[-1] if timings else float('nan'):.2f} s"
+            f"max {timings[-1] if timings else float('nan'):.2f} s; "
+            f"{sum(data['pulled']):,} ops pulled in all"
         )
         pairs = zip(processes, started_cpu, strict=True)
         server_cpu = [cpu_seconds(p.pid) - before for p, before in pairs]

@@ -77,3 +77,25 @@ def test_fragments_are_reused_until_a_redaction_moves_the_mark_and_an_older_snap
     # a pull still reading the snapshot before the redaction does not put the secret back
     fragments.page("mark-1", [(1, first.model_dump_json())])
     assert b"a secret" not in join_ops(fragments.page("mark-2", [(1, purged.model_dump_json())]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(op_lists())
+def test_the_client_sends_ops_the_server_reads_back_whole(ops: list[Op]) -> None:
+    from sync.client import _dumps
+    from sync.protocol import PushRequest
+
+    body = PushRequest(sync_id="5ca1ab1e", ops=ops)
+    sent = _dumps(body.wire())
+    assert orjson.loads(sent) == body.wire()
+    assert PushRequest.model_validate_json(sent) == body
+
+
+def test_the_client_sends_integers_beyond_64_bits_too() -> None:
+    from sync.client import _dumps
+
+    assert orjson.loads(_dumps({"value": 7})) == {"value": 7}
+    assert (
+        _dumps({"value": 1 << 70, "name": "Siân Llŷr"})
+        == '{"value":1180591620717411303424,"name":"Siân Llŷr"}'.encode()
+    )
