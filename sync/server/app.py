@@ -288,16 +288,22 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
 
     def respond(request: Request, model: Any) -> Response:
         if isinstance(model, Page):
+            if model.count and "gzip" in request.headers.get("accept-encoding", ""):
+                # compressed here, in the worker thread: the gzip middleware passes it through
+                headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+                return Response(
+                    model.gzipped(), media_type="application/json", headers=headers | fresh_token(request)
+                )
             body = model.body()
         elif isinstance(model, CarriesOps):
             body = orjson.dumps(model.wire())
         else:
             body = orjson.dumps(model.model_dump(mode="json", exclude_defaults=True))
-        response = Response(body, media_type="application/json")
+        return Response(body, media_type="application/json", headers=fresh_token(request))
+
+    def fresh_token(request: Request) -> dict[str, str]:
         fresh = getattr(request.state, "fresh_token", None)
-        if fresh:
-            response.headers[HEADER_NEW_TOKEN] = fresh
-        return response
+        return {HEADER_NEW_TOKEN: fresh} if fresh else {}
 
     @app.get("/v1/hello", response_model=Hello)
     def hello() -> Hello:

@@ -1,6 +1,9 @@
-"""Pull pages joined from ready fragments are exactly the compact wire form, and read back as the ops."""
+"""Pull pages spliced from ready blocks are exactly the compact wire form (plain or gzip), and read back as
+the ops."""
 
 from __future__ import annotations
+
+import gzip
 
 import orjson
 from hypothesis import given, settings
@@ -8,7 +11,7 @@ from hypothesis import strategies as st
 
 from sync.clock import op_id_for
 from sync.protocol import Op, PullResponse, WireField, compact_dicts
-from sync.server.pulls import Fragments, fragment, join_ops
+from sync.server.pulls import Blocks, Page, fragment, join_ops, make_block, runs
 
 DEVICES = ("0123456789abcdef", "fedcba9876543210")
 NAMES = st.sampled_from(["Zoë Ó Briain", "Siân Llŷr", 'quote " and \\ slash', "", None, 7, True])
@@ -45,16 +48,33 @@ def op_lists(draw: st.DrawFn) -> list[Op]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(op_lists())
-def test_a_joined_page_is_the_compact_form_and_reads_back_as_the_same_ops(ops: list[Op]) -> None:
+@given(op_lists(), st.lists(st.integers(1, 4), max_size=12), st.booleans())
+def test_a_spliced_page_is_the_compact_form_plain_or_gzip_and_reads_back_as_the_same_ops(
+    ops: list[Op], sizes: list[int], more: bool
+) -> None:
     stored = [op.model_dump_json(exclude_defaults=True) for op in ops]  # as the server logs them
-    joined = join_ops([fragment(p) for p in stored])
-    assert orjson.loads(joined) == compact_dicts([orjson.loads(p) for p in stored])
-    page = PullResponse.model_validate_json(b'{"ops":' + joined + b',"cursor":"c","more":false}')
-    assert page.ops == ops
+    fragments = [fragment(p) for p in stored]
+    blocks, start = [], 0
+    for size in [*sizes, len(fragments)]:  # the page cut into runs of any length
+        if start < len(fragments):
+            blocks.append(make_block(fragments[start : start + size]))
+            start += size
+    page = Page.of(PullResponse(ops=[], cursor="c-1", more=more, left=["f-9"]), blocks)
+    body = page.body()
+    assert orjson.loads(body)["ops"] == compact_dicts([orjson.loads(p) for p in stored])
+    assert page.ops_json() == join_ops(fragments)
+    assert gzip.decompress(page.gzipped()) == body
+    read = PullResponse.model_validate_json(body)
+    assert (read.ops, read.cursor, read.more, read.left) == (ops, "c-1", more, ["f-9"])
 
 
-def test_fragments_are_reused_until_a_redaction_moves_the_mark_and_an_older_snapshot_adds_none() -> None:
+def test_runs_are_consecutive_numbers_from_one_device() -> None:
+    rows = [(5, "a"), (6, "a"), (7, "b"), (8, "b"), (10, "b"), (11, "a"), (12, "a")]
+    assert runs(rows) == [(5, 6), (7, 8), (10, 10), (11, 12)]
+    assert runs([]) == []
+
+
+def test_blocks_are_reused_until_a_redaction_moves_the_mark_and_an_older_snapshot_adds_none() -> None:
     first = Op(
         op_id=op_id_for(10, DEVICES[0]),
         table="contact",
@@ -67,16 +87,39 @@ def test_fragments_are_reused_until_a_redaction_moves_the_mark_and_an_older_snap
         fields={"note": WireField(value="a secret")},
     )
     purged = first.model_copy(update={"fields": {"note": WireField(value="")}})
-    fragments = Fragments()
-    served = fragments.page("mark-1", [(1, first.model_dump_json())])
-    # the same seq read again under the same mark is served from memory, not the payload passed
-    assert fragments.page("mark-1", [(1, purged.model_dump_json())]) == served
-    # a redaction moved the mark: the purged op is read from the database again
-    after = fragments.page("mark-2", [(1, purged.model_dump_json())])
-    assert b"a secret" not in join_ops(after)
+    secret = {(1, 1): make_block([fragment(first.model_dump_json())])}
+    clean = {(1, 1): make_block([fragment(purged.model_dump_json())])}
+    blocks = Blocks()
+    assert blocks.get("mark-1", [(1, 1)]) == {}
+    blocks.add("mark-1", secret)
+    assert blocks.get("mark-1", [(1, 1), (2, 3)]) == secret  # served from memory under the same mark
+    # a redaction moved the mark: nothing made before it is served
+    assert blocks.get("mark-2", [(1, 1)]) == {}
     # a pull still reading the snapshot before the redaction does not put the secret back
-    fragments.page("mark-1", [(1, first.model_dump_json())])
-    assert b"a secret" not in join_ops(fragments.page("mark-2", [(1, purged.model_dump_json())]))
+    blocks.add("mark-1", secret)
+    assert blocks.get("mark-2", [(1, 1)]) == {}
+    blocks.add("mark-2", clean)
+    served = blocks.get("mark-2", [(1, 1)])
+    assert served == clean
+    assert b"a secret" not in Page.of(PullResponse(ops=[], cursor="c", more=False), served.values()).body()
+
+
+def test_blocks_kept_are_bounded_by_their_ops() -> None:
+    op = Op(
+        op_id=op_id_for(10, DEVICES[0]),
+        table="family",
+        row_id="f-1",
+        kind="update",
+        stamp=10,
+        device=DEVICES[0],
+        user="u-1",
+        fields={},
+    )
+    one = make_block([fragment(op.model_dump_json())] * 3)
+    blocks = Blocks(size=7)
+    blocks.get("m", [])  # the mark the pulls are reading
+    blocks.add("m", {(1, 3): one, (4, 6): one, (7, 9): one})
+    assert list(blocks.get("m", [(1, 3), (4, 6), (7, 9)])) == [(4, 6), (7, 9)]  # the oldest went first
 
 
 @settings(max_examples=100, deadline=None)
