@@ -25,6 +25,7 @@ from sync.merge import DELETED, FieldSpec, FieldType, RowState, Scope, TableSpec
 from sync.protocol import Op
 from sync.server import db
 from sync.server.accounts import now_ms
+from sync.server.pgwrites import Writes
 from sync.server.pulls import PURGED
 
 SCHEMA: dict[str, TableSpec] = sync_schema()
@@ -60,7 +61,7 @@ class Batch:
     conn: Connection
     pusher: Pusher
     allowance_ms: int
-    finish: bool = False  # numbering ends the transaction: PostgreSQL commits with it (see _number_postgres)
+    finish: bool = False  # numbering ends the transaction: PostgreSQL commits with it (see pgwrites)
     rows: dict[tuple[str, str], _Row] = field(default_factory=dict)
     logged: list[tuple[Op, str]] = field(default_factory=list)  # (canonical op, digest as sent)
     applied_ids: set[str] = field(default_factory=set)
@@ -73,6 +74,11 @@ class Batch:
     _looked_up: set[tuple[str, str]] = field(default_factory=set)
     _inserts: list[dict[str, Any]] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
+    _writes: Writes | None = None  # PostgreSQL: the writes queued to go with the numbering
+
+    def __post_init__(self) -> None:
+        if db.is_postgres(self.conn):
+            self._writes = Writes()
 
     def known(self, op_id: str) -> bool:
         if op_id in self.applied_ids:
@@ -250,10 +256,13 @@ class Batch:
         (self._inserts if row.old_hash is None else self._updates).append(values)
 
     def _flush_rows(self) -> None:
-        """All row writes of the batch in two statements (executemany)."""
-        if self._inserts:
+        """All row writes of the batch in two statements (on PostgreSQL, sent with the numbering)."""
+        if self._writes is not None:
+            self._writes.insert_rows(self._inserts)
+            self._writes.update_rows(self._updates)
+        elif self._inserts:
             self.conn.execute(insert(db.row_states), self._inserts)
-        if self._updates:
+        if self._updates and self._writes is None:
             statement = (
                 update(db.row_states)
                 .where(
@@ -288,6 +297,8 @@ class Batch:
         ``deltas`` the digest changes still to apply (PostgreSQL only).
         """
         if not self.logged:
+            if self._writes is not None:
+                self._writes.flush(self.conn)
             if deltas:
                 self._apply_deltas(deltas)
             return {}
@@ -307,8 +318,15 @@ class Batch:
             for op, digest in self.logged
         ]
         now = now_ms()
-        if db.is_postgres(self.conn):
-            base = self._number_postgres(rows, moves, deltas, now)
+        if self._writes is not None:
+            base = self._writes.number(
+                self.conn,
+                rows,
+                [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves],
+                [{"bucket": b, "part": p, "value": f"{v:032x}"} for (b, p), v in sorted(deltas.items()) if v],
+                now,
+                commit=self.finish and not self.redactions,
+            )
         else:
             base = int(
                 self.conn.execute(
@@ -330,83 +348,13 @@ class Batch:
                 )
         return {op.op_id: base + offset for offset, (op, _) in enumerate(self.logged, start=1)}
 
-    def _number_postgres(
-        self,
-        rows: list[dict[str, Any]],
-        moves: list[tuple[int, str, str | None, str | None]],
-        deltas: dict[tuple[str, str], int],
-        now: int,
-    ) -> int:
-        """One statement takes the numbers, inserts the ops and scope moves and xors the digests.
-
-        Every part reads the counter row first, so its lock is always taken before any digest row's (no
-        deadlock) and is the only wait: pushes queue once, for one round trip. The rows travel as JSON
-        documents (dumped in C, parsed by PostgreSQL), not as arrays the driver would escape one by one.
-        """
-        columns = (
-            "op_id",
-            "digest",
-            "table_name",
-            "row_id",
-            "family_id",
-            "scope",
-            "device_id",
-            "user_id",
-            "hub_id",
-        )
-        compact = (",", ":")
-        ops_json = json.dumps([{"ord": n, **r} for n, r in enumerate(rows, start=1)], separators=compact)
-        moved = [{"ord": p, "family_id": f, "old_hub": o, "new_hub": h} for p, f, o, h in moves]
-        changed = [
-            {"bucket": b, "part": p, "value": f"{v:032x}"} for (b, p), v in sorted(deltas.items()) if v
-        ]
-        typed = ", ".join(f"{c} text" for c in (*columns, "payload"))
-        template = (
-            "WITH n AS (UPDATE meta SET value = CAST(CAST(value AS BIGINT) + {n} AS TEXT) WHERE key = 'seq' "
-            "RETURNING CAST(value AS BIGINT) - {n} AS base), "
-            "o AS (INSERT INTO ops (seq, " + ", ".join(columns) + ", payload, received_ms) "
-            "SELECT n.base + v.ord, " + ", ".join(f"v.{c}" for c in columns) + ", v.payload, {now} "
-            f"FROM n, json_to_recordset(CAST({{ops}} AS json)) AS v(ord bigint, {typed})), "
-            "s AS (INSERT INTO scope_changes (seq, family_id, old_hub, new_hub) "
-            "SELECT n.base + m.ord, m.family_id, m.old_hub, m.new_hub "
-            "FROM n, json_to_recordset(CAST({moves} AS json)) AS m(ord bigint, family_id text, old_hub text, "
-            "new_hub text)), "
-            "d AS (INSERT INTO digests (bucket, part, value) SELECT g.bucket, g.part, g.value "
-            "FROM n, json_to_recordset(CAST({digests} AS json)) AS g(bucket text, part text, value text) "
-            f"ORDER BY g.bucket, g.part ON CONFLICT (bucket, part) DO UPDATE SET value = {_XOR_HEX}) "
-            "SELECT base FROM n"
-        )
-        from psycopg import sql
-
-        query = sql.SQL(template).format(
-            n=sql.Literal(len(rows)),
-            now=sql.Literal(now),
-            ops=sql.Literal(ops_json),
-            moves=sql.Literal(json.dumps(moved, separators=compact)),
-            digests=sql.Literal(json.dumps(changed, separators=compact)),
-        )
-        if self.finish and not self.redactions:
-            # The push's last statement goes with its COMMIT in one message (no parameters: the simple
-            # protocol), so the counter row is locked only while PostgreSQL works, never while this busy
-            # process gets round to saying COMMIT. Values are quoted by psycopg as literals.
-            query = query + sql.SQL("; COMMIT")
-        cursor = self.conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute(query)
-            found = cursor.fetchone()
-        finally:
-            cursor.close()
-        if found is None:
-            raise RuntimeError("the op counter row is missing")
-        return int(found[0])
-
     def _write_families(self) -> list[tuple[int, str, str | None, str | None]]:
         """Records where each family touched now is; returns its hub moves for the numbering."""
         last_family_op: dict[str, int] = {}
         for position, (op, _) in enumerate(self.logged, start=1):
             if op.table == "family":
                 last_family_op[op.row_id] = position
-        inserts, updates, moves = [], [], []
+        inserts, updates, moves, moved = [], [], [], []
         for family_id in sorted(last_family_op):
             old, new, deleted = self.family_hubs[family_id]
             if family_id not in self._existing:
@@ -416,11 +364,18 @@ class Batch:
             if old != new:
                 moves.append((last_family_op[family_id], family_id, old, new))
                 if family_id in self._existing:  # its ops go with it: pulls read ops by hub
-                    self.conn.execute(
-                        update(db.ops)
-                        .where(db.ops.c.family_id == family_id, db.ops.c.scope == "family")
-                        .values(hub_id=new)
-                    )
+                    moved.append({"family_id": family_id, "hub_id": new})
+        if self._writes is not None:
+            self._writes.move_ops(moved)
+            self._writes.insert_families(inserts)
+            self._writes.update_families([{"family_id": u.pop("k"), **u} for u in updates])
+            return moves
+        for found in moved:
+            self.conn.execute(
+                update(db.ops)
+                .where(db.ops.c.family_id == found["family_id"], db.ops.c.scope == "family")
+                .values(hub_id=found["hub_id"])
+            )
         if inserts:
             self.conn.execute(insert(db.families), inserts)
         if updates:
@@ -497,17 +452,6 @@ class Batch:
                     purged = True
         if purged:  # every process's ready pull fragments of stored ops are stale now
             self.conn.execute(update(db.meta).where(db.meta.c.key == PURGED).values(value=uuid.uuid4().hex))
-
-
-def _xor_half(start: int) -> str:
-    def half(column: str) -> str:
-        return f"CAST(CAST('x' || substr({column}, {start}, 16) AS bit(64)) AS bigint)"
-
-    return f"lpad(to_hex({half('digests.value')} # {half('EXCLUDED.value')}), 16, '0')"
-
-
-# digests.value xor the new value, both 32 hex digits, in SQL (two 64-bit halves)
-_XOR_HEX = f"{_xor_half(1)} || {_xor_half(17)}"
 
 
 def placeholder(spec: FieldSpec) -> Any:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from earlyhelp_desktop.core.replication import Replicator
@@ -13,15 +16,29 @@ from earlyhelp_desktop.core.services.people import PersonInput
 from earlyhelp_desktop.core.store.models import Family, Person
 from sync.server import cli as server_cli
 from sync.server import db
-from tests.sync.conftest import Laptop, RunningServer
+from tests.sync.conftest import HUB, Laptop, RunningServer, seed, settings_for, start_server
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_hubs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
+    """A server with Torbay and Paignton hubs, on SQLite and on PostgreSQL (whose writes differ)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'two-hubs.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    server = start_server(settings_for(url))
+    seed(server, (HUB, "Paignton"))
+    yield server
+    server.stop()
 
 
 def test_a_family_moving_hub_is_backfilled_there_and_evicted_here(
-    laptop: Laptop, sync_server: RunningServer
+    laptop: Laptop, two_hubs: RunningServer
 ) -> None:
-    torbay = laptop("torbay")
-    other_torbay = laptop("torbay2", "j.okafor")
-    paignton = laptop("paignton", "a.jones", hub="Paignton")
+    sync_server = two_hubs
+    torbay = laptop("torbay", server=sync_server)
+    other_torbay = laptop("torbay2", "j.okafor", server=sync_server)
+    paignton = laptop("paignton", "a.jones", server=sync_server, hub="Paignton")
     fid = torbay.services.families.add("Moving").id
     torbay.services.people.add(fid, PersonInput(given_name="Kai", family_name="Moving"), relationship="son")
     for ws in (torbay, other_torbay, paignton):
