@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, RowMapping, or_, select, union_all
+from sqlalchemy import Connection, RowMapping, Select, or_, select, union_all
 
 from sync import auth
 from sync.clock import op_id_for
@@ -204,6 +204,28 @@ class Page:
         return zlib.compress(self.body(), GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)
 
 
+def page_query(hub: str, device_id: str, after: int, head: int, limit: int) -> Select[Any]:
+    """(seq, device) of the ops a laptop of ``hub`` pulls after ``after``: the hub's family ops and
+    everyone's reference and directory ops, but not its own. Two index range scans merged in order, so a
+    pull reads its own hub's ops, not every hub's since its cursor."""
+    parts = [
+        select(db.ops.c.seq, db.ops.c.device_id)
+        .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device_id)
+        .where(where)
+        .order_by(db.ops.c.seq)
+        .limit(limit)
+        .subquery()
+        for where in (
+            # only family ops carry a hub: asking for the hub alone leaves the planner one index to use,
+            # even while its statistics still describe an empty table
+            db.ops.c.hub_id == hub,
+            db.ops.c.scope.in_(("reference", "directory")),
+        )
+    ]
+    both = union_all(*(select(p) for p in parts)).subquery()
+    return select(both).order_by(both.c.seq).limit(limit)
+
+
 class Puller:
     """Reads pull pages, each in one snapshot, for the server whose identity is ``epoch``/``signing_key``."""
 
@@ -239,24 +261,7 @@ class Puller:
                 target = entered if now_hub == hub else left
                 if family_id not in target:
                     target.append(family_id)
-        # the hub's family ops and everyone's reference and directory ops: two index range scans merged
-        # in order, so a pull reads its own hub's ops, not every hub's since its cursor
-        parts = [
-            select(db.ops.c.seq, db.ops.c.device_id)
-            .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device["device_id"])
-            .where(where)
-            .order_by(db.ops.c.seq)
-            .limit(limit + 1)
-            .subquery()
-            for where in (
-                # only family ops carry a hub: asking for the hub alone leaves the planner one index to
-                # use, even while its statistics still describe an empty table
-                db.ops.c.hub_id == hub,
-                db.ops.c.scope.in_(("reference", "directory")),
-            )
-        ]
-        both = union_all(*(select(p) for p in parts)).subquery()
-        rows = conn.execute(select(both).order_by(both.c.seq).limit(limit + 1)).all()
+        rows = conn.execute(page_query(hub, device["device_id"], after, head, limit + 1)).all()
         more = len(rows) > limit
         rows = rows[:limit]
         upto, upto_op = (rows[-1].seq, self.op_id(conn, rows[-1].seq)) if more else (head, head_op)
