@@ -258,7 +258,7 @@ class Admin:
         keys = [throttle.name_key(request.username), "code:" + code_hash(request.code)]
         return self._counting_failures(keys, work)
 
-    def login(self, device: RowMapping, request: LoginRequest) -> LoginResponse:
+    def login(self, device: db.Record, request: LoginRequest) -> LoginResponse:
         identity = self.store.identity()
 
         def work(conn: Connection) -> LoginResponse:
@@ -324,7 +324,7 @@ class Admin:
                 self.store.transact(lambda conn: throttle.record_failure(conn, keys, now_ms()))
             raise
 
-    def confirm_escrow(self, device: RowMapping, new_secret_sha256: str) -> None:
+    def confirm_escrow(self, device: db.Record, new_secret_sha256: str) -> None:
         def work(conn: Connection) -> None:
             pending = conn.execute(
                 select(db.devices.c.escrow_pending).where(db.devices.c.device_id == device["device_id"])
@@ -409,7 +409,7 @@ class Admin:
 
         self.store.transact(work)
 
-    def device_wiped(self, device: RowMapping) -> None:
+    def device_wiped(self, device: db.Record) -> None:
         final = "revoked" if device["status"] == "revoke" else "retired"
 
         def work(conn: Connection) -> None:

@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import RowMapping
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -48,6 +47,7 @@ from sync.protocol import (
     PushResponse,
     Retired,
 )
+from sync.server import db
 from sync.server.accounts import now_ms, read_token
 from sync.server.admin import Admin
 from sync.server.config import Settings
@@ -149,7 +149,7 @@ def body_of(model: type[BaseModel]) -> dict[str, Any]:
 class Authed:
     """A verified request: the device that signed it and (when required) the person's account id."""
 
-    def __init__(self, device: RowMapping, user_id: str | None, counter: int) -> None:
+    def __init__(self, device: db.Record, user_id: str | None, counter: int) -> None:
         self.device = device
         self.user_id = user_id
         self.counter = counter
@@ -234,7 +234,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         if len(key_bytes) != 32 or not auth.verify(key_bytes, data, signature):
             raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
         if public_key:
-            return Authed({}, None, counter)  # type: ignore[arg-type]
+            return Authed({}, None, counter)
         claims = read_token(store.identity().token_secret, token) if needs_token and token else None
         admitted = store.admit(device_id, counter, claims.user_id if claims else None)
         device = admitted.device

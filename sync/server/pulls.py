@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, RowMapping, Select, or_, select, union_all
+from sqlalchemy import Connection, Select, or_, select, union_all
 
 from sync import auth
 from sync.clock import op_id_for
@@ -234,7 +234,7 @@ class Puller:
         self.signing_key = signing_key
         self.blocks = blocks or Blocks()
 
-    def page(self, conn: Connection, device: RowMapping, cursor: str | None, limit: int) -> Page:
+    def page(self, conn: Connection, device: db.Record, cursor: str | None, limit: int) -> Page:
         hub = device["hub_id"]
         top = conn.execute(
             select(

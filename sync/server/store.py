@@ -64,9 +64,9 @@ class Identity:
 class Admitted:
     """What one signed request found: the device now, a replayed counter, the person's account."""
 
-    device: RowMapping | None
+    device: db.Record | None
     last_counter: int | None
-    account: RowMapping | None
+    account: db.Record | None
 
 
 class ServerStore:
@@ -208,25 +208,16 @@ class ServerStore:
         """
 
         def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
-            device = (
-                conn.execute(
-                    update(db.devices)
-                    .where(db.devices.c.device_id == device_id, db.devices.c.counter < counter)
-                    .values(counter=counter, last_seen_ms=now_ms())
-                    .returning(*db.devices.c)
-                )
-                .mappings()
-                .first()
-            )
+            moved = db.run_records(conn, _ADMIT, {"counter": counter, "now": now_ms(), "device": device_id})
             last = None
-            if device is None:
-                device = (
-                    conn.execute(select(db.devices).where(db.devices.c.device_id == device_id))
-                    .mappings()
-                    .first()
-                )
-                last = int(device["counter"]) if device is not None else 0
-            account = self.account(conn, user_id=user_id) if user_id and device is not None else None
+            if not moved:
+                moved = db.run_records(conn, _DEVICE, {"device": device_id})
+                last = int(moved[0]["counter"]) if moved else 0
+            device = moved[0] if moved else None
+            account = None
+            if user_id and device is not None:
+                found = db.run_records(conn, _ACCOUNT, {"user": user_id})
+                account = found[0] if found else None
             return Admitted(device, last, account)
 
         return self.single(work)
@@ -242,10 +233,10 @@ class ServerStore:
 
     # -- push ----------------------------------------------------------------------------------------
 
-    def push(self, device: RowMapping, request: PushRequest) -> PushResponse:
+    def push(self, device: db.Record, request: PushRequest) -> PushResponse:
         return self.transact(lambda conn: self._push(conn, device, request))
 
-    def _push(self, conn: Connection, device: RowMapping, request: PushRequest) -> PushResponse:
+    def _push(self, conn: Connection, device: db.Record, request: PushRequest) -> PushResponse:
         pusher = Pusher(device["device_id"], device["hub_id"])
         batch = Batch(conn, pusher, self.settings.clock_allowance_ms, finish=True)
         problems: list[OpProblem] = []
@@ -351,7 +342,7 @@ class ServerStore:
 
     # -- pull ------------------------------------------------------------------------------------------
 
-    def pull(self, device: RowMapping, cursor: str | None, limit: int) -> Page:
+    def pull(self, device: db.Record, cursor: str | None, limit: int) -> Page:
         if self._puller is None:
             identity = self.identity()
             self._puller = Puller(identity.epoch, identity.signing_key)
@@ -362,19 +353,14 @@ class ServerStore:
             raise ApiError(400, "bad_cursor", str(exc)) from exc
 
     def note_pull(self, device_id: str, pending: int, at_head: bool) -> None:
-        values: dict[str, Any] = {"pending": pending, "last_seen_ms": now_ms()}
-        if at_head:
-            values["last_sync_ms"] = now_ms()
-        self.single(
-            lambda conn: conn.execute(
-                update(db.devices).where(db.devices.c.device_id == device_id).values(**values)
-            )
-        )
+        statement = _NOTE_SYNC if at_head else _NOTE_PULL
+        values = {"pending": pending, "now": now_ms(), "device": device_id}
+        self.single(lambda conn: db.run(conn, statement, values))
 
     # -- backfill and repair ---------------------------------------------------------------------------
 
     def family_ops(
-        self, device: RowMapping, families: list[str], after_seq: int, limit: int
+        self, device: db.Record, families: list[str], after_seq: int, limit: int
     ) -> tuple[list[Op], list[int], bool, dict[str, list[str]]]:
         def work(conn: Connection) -> tuple[list[Op], list[int], bool, dict[str, list[str]]]:
             allowed = [
@@ -403,7 +389,7 @@ class ServerStore:
 
         return self.read(work)
 
-    def digest_parts(self, device: RowMapping, bucket: str) -> dict[str, str]:
+    def digest_parts(self, device: db.Record, bucket: str) -> dict[str, str]:
         if bucket not in (f"hub:{device['hub_id']}", "reference", "directory"):
             raise ApiError(403, "forbidden", "That part of the data is not this laptop's.")
 
@@ -457,6 +443,20 @@ class ServerStore:
             batch.apply(op, op.digest())
         batch.commit()
         conn.execute(update(db.meta).where(db.meta.c.key == "hlc").values(value=str(clock.last)))
+
+
+_DEVICE_COLUMNS = ", ".join(c.name for c in db.devices.c)
+_ADMIT = (
+    "UPDATE devices SET counter = :counter, last_seen_ms = :now WHERE device_id = :device "
+    f"AND counter < :counter RETURNING {_DEVICE_COLUMNS}"
+)
+_DEVICE = f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE device_id = :device"
+_ACCOUNT = "SELECT user_id, role, hub_id, active FROM accounts WHERE user_id = :user"
+_NOTE_PULL = "UPDATE devices SET pending = :pending, last_seen_ms = :now WHERE device_id = :device"
+_NOTE_SYNC = (
+    "UPDATE devices SET pending = :pending, last_seen_ms = :now, last_sync_ms = :now "
+    "WHERE device_id = :device"
+)
 
 
 def _retryable(exc: Exception) -> bool:

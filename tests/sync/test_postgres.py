@@ -231,3 +231,38 @@ def test_a_pull_reads_its_hubs_ops_by_the_hub_index_while_statistics_are_stale(p
         assert len(conn.execute(query).all()) == 1000  # the hub's ops, in the page
     engine.dispose()
     assert "ix_ops_hub_seq" in plan, plan
+
+
+def test_statements_run_on_the_driver_fail_as_sqlalchemys_and_a_lost_connection_is_retried(
+    pg_url: str,
+) -> None:
+    """The per-sync statements bypass SQLAlchemy's execution, not its errors: a clash is an IntegrityError
+    (retried by the store), and a connection the database dropped is invalidated and taken afresh."""
+    from sqlalchemy.exc import DBAPIError, IntegrityError
+
+    store = ServerStore(settings_for(pg_url))
+    store.start()
+    insert = "INSERT INTO meta (key, value) VALUES (:key, :value)"
+    with store.engine.begin() as conn:
+        db.run(conn, insert, {"key": "k-1", "value": "Zoë"})
+    with pytest.raises(IntegrityError), store.engine.begin() as conn:
+        db.run(conn, insert, {"key": "k-1", "value": "again"})
+    outside = db.make_engine(pg_url)  # the database's own view: it ends connections of the store's pool
+
+    def drop_pooled_connection() -> None:
+        store.engine.dispose()
+        with store.engine.connect() as conn:  # the pool now holds this one connection
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar()
+        with outside.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    drop_pooled_connection()
+    with pytest.raises(DBAPIError) as lost, store.engine.connect() as conn:
+        db.run(conn, "SELECT value FROM meta WHERE key = :key", {"key": "k-1"})
+    assert lost.value.connection_invalidated
+    # the store's reads take a fresh connection when that happens, so the request still succeeds
+    drop_pooled_connection()
+    found = store.read(lambda conn: db.run(conn, "SELECT value FROM meta WHERE key = :key", {"key": "k-1"}))
+    assert found == [("Zoë",)]
+    outside.dispose()
+    store.engine.dispose()
