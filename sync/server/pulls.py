@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, or_, select, union_all
+from sqlalchemy import Connection
 
 from sync import auth
 from sync.clock import op_id_for
@@ -204,26 +204,30 @@ class Page:
         return zlib.compress(self.body(), GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)
 
 
-def page_query(hub: str, device_id: str, after: int, head: int, limit: int) -> Select[Any]:
-    """(seq, device) of the ops a laptop of ``hub`` pulls after ``after``: the hub's family ops and
-    everyone's reference and directory ops, but not its own. Two index range scans merged in order, so a
-    pull reads its own hub's ops, not every hub's since its cursor."""
-    parts = [
-        select(db.ops.c.seq, db.ops.c.device_id)
-        .where(db.ops.c.seq > after, db.ops.c.seq <= head, db.ops.c.device_id != device_id)
-        .where(where)
-        .order_by(db.ops.c.seq)
-        .limit(limit)
-        .subquery()
-        for where in (
-            # only family ops carry a hub: asking for the hub alone leaves the planner one index to use,
-            # even while its statistics still describe an empty table
-            db.ops.c.hub_id == hub,
-            db.ops.c.scope.in_(("reference", "directory")),
-        )
-    ]
-    both = union_all(*(select(p) for p in parts)).subquery()
-    return select(both).order_by(both.c.seq).limit(limit)
+# (seq, device) of the ops a laptop of :hub pulls after :after: the hub's family ops and everyone's
+# reference and directory ops, but not its own. Two index range scans merged in order, so a pull reads its
+# own hub's ops, not every hub's since its cursor. Only family ops carry a hub: asking for the hub alone
+# leaves the planner one index to use, even while its statistics still describe an empty table.
+PAGE = (
+    "SELECT seq, device_id FROM ("
+    "SELECT seq, device_id FROM (SELECT seq, device_id FROM ops WHERE hub_id = :hub AND seq > :after "
+    "AND seq <= :head AND device_id <> :device ORDER BY seq LIMIT :limit) AS own "
+    "UNION ALL "
+    "SELECT seq, device_id FROM (SELECT seq, device_id FROM ops WHERE scope IN ('reference', 'directory') "
+    "AND seq > :after AND seq <= :head AND device_id <> :device ORDER BY seq LIMIT :limit) AS shared"
+    ") AS page ORDER BY seq LIMIT :limit"
+)
+_TOP = (
+    "SELECT (SELECT seq FROM ops ORDER BY seq DESC LIMIT 1), "
+    "(SELECT op_id FROM ops ORDER BY seq DESC LIMIT 1), (SELECT value FROM meta WHERE key = :purged)"
+)
+_MOVES = (
+    "SELECT c.family_id, f.hub_id FROM scope_changes c JOIN families f ON f.family_id = c.family_id "
+    "WHERE c.seq > :after AND c.seq <= :head AND (c.old_hub = :hub OR c.new_hub = :hub) "
+    "AND c.old_hub IS NOT NULL ORDER BY c.seq"
+)
+_DIGESTS = "SELECT bucket, value FROM digests WHERE part = '' AND bucket IN (:own, 'reference', 'directory')"
+_OP_ID = "SELECT op_id FROM ops WHERE seq = :seq"
 
 
 class Puller:
@@ -236,13 +240,7 @@ class Puller:
 
     def page(self, conn: Connection, device: db.Record, cursor: str | None, limit: int) -> Page:
         hub = device["hub_id"]
-        top = conn.execute(
-            select(
-                select(db.ops.c.seq).order_by(db.ops.c.seq.desc()).limit(1).scalar_subquery(),
-                select(db.ops.c.op_id).order_by(db.ops.c.seq.desc()).limit(1).scalar_subquery(),
-                select(db.meta.c.value).where(db.meta.c.key == PURGED).scalar_subquery(),
-            )
-        ).one()
+        top = db.run(conn, _TOP, {"purged": PURGED})[0]
         head, head_op, generation = int(top[0] or 0), str(top[1] or ""), str(top[2] or "")
         after = self.read_cursor(conn, cursor, head, head_op)
         if after is None:
@@ -250,32 +248,19 @@ class Puller:
         entered: list[str] = []
         left: list[str] = []
         if after > 0:
-            changes = conn.execute(
-                select(db.scope_changes.c.family_id, db.families.c.hub_id)
-                .join(db.families, db.families.c.family_id == db.scope_changes.c.family_id)
-                .where(db.scope_changes.c.seq > after, db.scope_changes.c.seq <= head)
-                .where((db.scope_changes.c.old_hub == hub) | (db.scope_changes.c.new_hub == hub))
-                .where(db.scope_changes.c.old_hub.is_not(None))
-            ).all()
+            changes = db.run(conn, _MOVES, {"after": after, "head": head, "hub": hub})
             for family_id, now_hub in changes:
                 target = entered if now_hub == hub else left
                 if family_id not in target:
                     target.append(family_id)
-        rows = conn.execute(page_query(hub, device["device_id"], after, head, limit + 1)).all()
+        page = {"hub": hub, "device": device["device_id"], "after": after, "head": head, "limit": limit + 1}
+        rows = db.run(conn, PAGE, page)
         more = len(rows) > limit
         rows = rows[:limit]
-        upto, upto_op = (rows[-1].seq, self.op_id(conn, rows[-1].seq)) if more else (head, head_op)
+        upto, upto_op = (rows[-1][0], self.op_id(conn, rows[-1][0])) if more else (head, head_op)
         digest = None
         if not more:
-            digest = {
-                r.bucket: r.value
-                for r in conn.execute(
-                    select(db.digests.c.bucket, db.digests.c.value).where(
-                        db.digests.c.part == "",
-                        db.digests.c.bucket.in_((f"hub:{hub}", "reference", "directory")),
-                    )
-                )
-            }
+            digest = dict(db.run(conn, _DIGESTS, {"own": f"hub:{hub}"}))
         message = None
         if device["status"] == "retire":
             message = auth.sign_message(self.signing_key, "retire", device["device_id"], now_ms())
@@ -288,7 +273,7 @@ class Puller:
             digest=digest,
             message=message,
         )
-        return Page.of(response, self.read_blocks(conn, generation, runs((r.seq, r.device_id) for r in rows)))
+        return Page.of(response, self.read_blocks(conn, generation, runs(rows)))
 
     def read_blocks(self, conn: Connection, generation: str, wanted: list[tuple[int, int]]) -> list[Block]:
         """The blocks of ``wanted`` runs: from memory, or made from the payloads of the runs it lacks."""
@@ -297,14 +282,11 @@ class Puller:
         made: dict[tuple[int, int], Block] = {}
         for start in range(0, len(missing), 200):
             chunk = missing[start : start + 200]
-            payloads = {
-                r.seq: r.payload
-                for r in conn.execute(
-                    select(db.ops.c.seq, db.ops.c.payload).where(
-                        or_(*(db.ops.c.seq.between(first, last) for first, last in chunk))
-                    )
-                )
+            ranges = " OR ".join(f"seq BETWEEN :f{n} AND :l{n}" for n in range(len(chunk)))
+            bounds = {
+                f"{end}{n}": seq for n, run in enumerate(chunk) for end, seq in zip("fl", run, strict=True)
             }
+            payloads = dict(db.run(conn, f"SELECT seq, payload FROM ops WHERE {ranges}", bounds))
             for first, last in chunk:
                 made[(first, last)] = make_block([fragment(payloads[q]) for q in range(first, last + 1)])
         if made:
@@ -313,7 +295,8 @@ class Puller:
 
     @staticmethod
     def op_id(conn: Connection, seq: int) -> str:
-        return str(conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar() or "")
+        found = db.run(conn, _OP_ID, {"seq": seq})
+        return str(found[0][0]) if found else ""
 
     def cursor(self, seq: int, op_id: str) -> str:
         """The opaque position after op ``seq`` (whose id it also carries, to notice a restored server)."""
@@ -332,11 +315,7 @@ class Puller:
         if epoch != self.epoch or seq > head or seq < 0:
             return None
         if seq:
-            found = (
-                head_op
-                if seq == head
-                else conn.execute(select(db.ops.c.op_id).where(db.ops.c.seq == seq)).scalar()
-            )
-            if found is None or found[:12] != op_id:
+            found = head_op if seq == head else self.op_id(conn, seq)
+            if not found or found[:12] != op_id:
                 return None
         return seq

@@ -196,7 +196,7 @@ def test_a_pull_reads_its_hubs_ops_by_the_hub_index_while_statistics_are_stale(p
     """A new server's tables are analysed while empty; thousands of ops may arrive before PostgreSQL looks
     again. A pull must still read its own hub's ops through the hub index, not every hub's since its
     cursor (that plan took 8 ms instead of 1 ms for a 950-op page, for every laptop)."""
-    from sync.server.pulls import page_query
+    from sync.server.pulls import PAGE
 
     engine = db.make_engine(pg_url)
     db.migrate(engine)
@@ -225,10 +225,9 @@ def test_a_pull_reads_its_hubs_ops_by_the_hub_index_while_statistics_are_stale(p
             last=10_210,
         )
         conn.execute(text(family_ops))
-        query = page_query("hub-3", "dev-x", 210, 10_210, 1001)
-        compiled = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-        plan = "\n".join(conn.execute(text("EXPLAIN " + compiled)).scalars())
-        assert len(conn.execute(query).all()) == 1000  # the hub's ops, in the page
+        page = {"hub": "hub-3", "device": "dev-x", "after": 210, "head": 10_210, "limit": 1001}
+        plan = "\n".join(row[0] for row in db.run(conn, "EXPLAIN " + PAGE, page))
+        assert len(db.run(conn, PAGE, page)) == 1000  # the hub's ops, in the page
     engine.dispose()
     assert "ix_ops_hub_seq" in plan, plan
 
