@@ -81,19 +81,18 @@ def mass_delete_limit(conn: Connection, hub_id: str, share: float, most: int) ->
     return max(1, min(most, math.floor(share * live)))
 
 
+_OPEN_HOLDS = (
+    "SELECT h.family_id, holds.hold_id FROM held_ops h JOIN holds ON holds.hold_id = h.hold_id "
+    "WHERE holds.device_id = :device AND holds.status = 'held'"
+)
+
+
 def hold_ops(
     batch: Batch, ops: list[Op], sync_id: str, share: float, most: int
 ) -> tuple[list[Op], list[OpProblem]]:
     """Family deletes beyond the mass-delete limit of one sync, with their families' other ops, are held."""
     conn, device = batch.conn, batch.pusher.device_id
-    open_holds = {
-        r.family_id: r.hold_id
-        for r in conn.execute(
-            select(db.held_ops.c.family_id, db.holds.c.hold_id)
-            .join(db.holds, db.holds.c.hold_id == db.held_ops.c.hold_id)
-            .where(db.holds.c.device_id == device, db.holds.c.status == "held")
-        )
-    }
+    open_holds = dict(db.run(conn, _OPEN_HOLDS, {"device": device}))
     deletes: dict[str, set[str]] = {}
     for op in ops:
         if op.table == "family" and op.kind == "delete":

@@ -98,13 +98,14 @@ class Batch:
         wanted = sorted({f for f in family_ids if f and f not in self.family_hubs})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            for row in self.conn.execute(
-                select(db.families.c.family_id, db.families.c.hub_id, db.families.c.deleted).where(
-                    db.families.c.family_id.in_(chunk)
-                )
+            listed, params = db.placeholders("f", chunk)
+            for family_id, hub_id, deleted in db.run(
+                self.conn,
+                f"SELECT family_id, hub_id, deleted FROM families WHERE family_id IN ({listed})",
+                params,
             ):
-                self.family_hubs[row.family_id] = (row.hub_id, row.hub_id, bool(row.deleted))
-                self._existing.add(row.family_id)
+                self.family_hubs[family_id] = (hub_id, hub_id, bool(deleted))
+                self._existing.add(family_id)
             for family_id in chunk:
                 self.family_hubs.setdefault(family_id, (None, None, False))
 
@@ -114,17 +115,18 @@ class Batch:
         self._looked_up.update(wanted)
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            query = (
-                select(db.row_states)
-                .where(tuple_(db.row_states.c.table_name, db.row_states.c.row_id).in_(chunk))
-                .order_by(db.row_states.c.table_name, db.row_states.c.row_id)
-                .with_for_update()
-            )
-            for found in self.conn.execute(query):
-                state = RowState.from_json(json.loads(found.state))
-                self.rows[(found.table_name, found.row_id)] = _Row(
-                    state, found.family_id, found.scope, int(found.row_hash, 16)
-                )
+            listed = ", ".join(f"(:t{n}, :r{n})" for n in range(len(chunk)))
+            params = {f"t{n}": table for n, (table, _) in enumerate(chunk)}
+            params.update({f"r{n}": row_id for n, (_, row_id) in enumerate(chunk)})
+            locking = " FOR UPDATE" if self._writes is not None else ""  # SQLite: one writer at a time
+            for table, row_id, family_id, scope, state, hashed in db.run(
+                self.conn,
+                "SELECT table_name, row_id, family_id, scope, state, row_hash FROM row_states "
+                f"WHERE (table_name, row_id) IN ({listed}) ORDER BY table_name, row_id{locking}",
+                params,
+            ):
+                loaded = RowState.from_json(json.loads(state))
+                self.rows[(table, row_id)] = _Row(loaded, family_id, scope, int(hashed, 16))
 
     def apply(self, op: Op, digest: str) -> None:
         spec = SCHEMA[op.table]

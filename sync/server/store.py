@@ -61,6 +61,15 @@ class Identity:
 
 
 @dataclass(frozen=True, slots=True)
+class _Seen:
+    """An op id pushed before: its digest, and the op as logged or the hold keeping it."""
+
+    digest: str
+    payload: str | None
+    hold_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Admitted:
     """What one signed request found: the device now, a replayed counter, the person's account."""
 
@@ -241,20 +250,17 @@ class ServerStore:
         batch = Batch(conn, pusher, self.settings.clock_allowance_ms, finish=True)
         problems: list[OpProblem] = []
         ids = [op.op_id for op in request.ops]
-        logged = {
-            r.op_id: r
-            for r in conn.execute(
-                select(db.ops.c.op_id, db.ops.c.digest, db.ops.c.payload).where(db.ops.c.op_id.in_(ids))
-            )
-        }
-        held = {
-            r.op_id: r
-            for r in conn.execute(
-                select(db.held_ops.c.op_id, db.held_ops.c.digest, db.held_ops.c.hold_id).where(
-                    db.held_ops.c.op_id.in_(ids)
-                )
-            )
-        }
+        listed, params = db.placeholders("i", ids)
+        logged: dict[str, Any] = {}
+        held: dict[str, Any] = {}
+        # the ops sent that the server already logged, or holds (one statement)
+        for op_id, digest, payload, hold_id in db.run(
+            conn,
+            f"SELECT op_id, digest, payload, NULL FROM ops WHERE op_id IN ({listed}) UNION ALL "
+            f"SELECT op_id, digest, NULL, hold_id FROM held_ops WHERE op_id IN ({listed})",
+            params,
+        ):
+            (held if hold_id is not None else logged)[op_id] = _Seen(digest, payload, hold_id)
         canonical: dict[str, int] = {}
         fresh: list[Op] = []
         seen: set[str] = set()
@@ -290,14 +296,10 @@ class ServerStore:
                 )
             else:
                 fresh.append(op)
-        roles = {
-            r.user_id: r.role
-            for r in conn.execute(
-                select(db.accounts.c.user_id, db.accounts.c.role).where(
-                    db.accounts.c.user_id.in_({op.user for op in fresh}), db.accounts.c.active.is_(True)
-                )
-            )
-        }
+        users, params = db.placeholders("u", sorted({op.user for op in fresh}))
+        roles: dict[str, str] = dict(
+            db.run(conn, f"SELECT user_id, role FROM accounts WHERE user_id IN ({users}) AND active", params)
+        )
         batch.preload_families(op.family_id or "" for op in fresh)
         accepted: list[Op] = []
         for op in fresh:
