@@ -143,14 +143,12 @@ class Batch:
             if row is None:
                 row = _Row(RowState(op.table, op.row_id), op.family_id, str(spec.scope), None)
                 self.rows[key] = row
-            before = row.state.frontier_of(DELETED)
             merge.apply(spec, row.state, op.view(), known=self.known)
             row.dirty = True
             if op.table == "family":
                 self._family_changed(op.row_id, row.state)
             if op.kind == "redact":
                 self.redactions.append((op, {k: list(row.state.frontier_of(k)) for k in op.fields}))
-            del before
         self.applied_ids.add(op.op_id)
         self.logged.append((op, digest))
 
