@@ -162,7 +162,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        # as many request threads as database connections: more would only queue for the GIL and the pool
+        # a few request threads (config.default_threads): more would only queue for the GIL and the database
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.threads
         yield
 

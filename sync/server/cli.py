@@ -74,9 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env(args.database_url or default_database_url())
+    except ValueError as exc:
+        sys.stderr.write(f"earlyhelp-sync-server: {exc}\n")
+        return 2
     if args.command == "serve":
-        return serve(args.database_url or default_database_url(), args.host, args.port)
-    store = ServerStore(Settings.from_env(args.database_url))
+        return serve(settings, args.host, args.port)
+    store = ServerStore(settings)
     try:
         store.start()
         return run_admin(Admin(store), args, stdin or sys.stdin, out)
@@ -123,12 +128,12 @@ def run_admin(admin: Admin, args: argparse.Namespace, stdin: TextIO, out: TextIO
     return 0
 
 
-def serve(database_url: str, host: str, port: int) -> int:
+def serve(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
     from sync.server.app import create_app
 
-    app = create_app(Settings.from_env(database_url))
+    app = create_app(settings)
     # Pull pages and pushes make many short-lived dicts: with the default thresholds the cyclic collector
     # keeps rescanning the long-lived modules and caches. Freeze what start-up made and collect less often.
     gc.collect()

@@ -198,3 +198,20 @@ def test_an_op_id_reused_with_other_content_is_kept_aside(laptop: Laptop) -> Non
     assert Replicator(a).run().status == "synced"
     with a.read() as session:
         assert session.get(Family, fid).display_name == "Original"  # type: ignore[union-attr]
+
+
+def test_the_server_takes_its_request_threads_from_the_environment_and_refuses_nonsense(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sync.server import cli as server_cli
+    from sync.server.config import Settings, default_threads
+
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    assert Settings.from_env(url).threads == default_threads() >= 2  # two per core it may use
+    monkeypatch.setenv("EARLYHELP_SYNC_THREADS", "6")
+    assert Settings.from_env(url).threads == 6
+    for nonsense in ("many", "0", "-3", "100000"):
+        monkeypatch.setenv("EARLYHELP_SYNC_THREADS", nonsense)
+        assert server_cli.main(["serve", "--database-url", url]) == 2
+        assert "EARLYHELP_SYNC_THREADS must be a whole number" in capsys.readouterr().err
+    assert not (tmp_path / "server.db").exists()  # refused before anything was made
