@@ -13,20 +13,21 @@ import uuid
 from sqlalchemy import Connection, func, insert, select, update
 
 from sync import merge
-from sync.merge import MergeError, Scope
+from sync.merge import MergeError, OpView, Scope
 from sync.protocol import Op, OpProblem
 from sync.server import db
 from sync.server.accounts import now_ms
 from sync.server.oplog import SCHEMA, SERVER_MANAGED, Batch, Refusal
 
 
-def check_scope(batch: Batch, op: Op, roles: dict[str, str]) -> None:
-    """Raises Refusal for an op this device may not write. Applied-and-flagged cases add an event."""
+def check_scope(batch: Batch, op: Op, roles: dict[str, str], view: OpView) -> None:
+    """Raises Refusal for an op this device may not write (``view`` is ``op.view()``). Applied-and-flagged
+    cases add an event."""
     spec = SCHEMA.get(op.table)
     if spec is None:
         raise Refusal(f"there is no table called {op.table}")
     try:
-        merge.check_op(spec, op.view())
+        merge.check_op(spec, view)
     except MergeError as exc:
         raise Refusal(str(exc)) from exc
     pusher = batch.pusher

@@ -21,7 +21,7 @@ from earlyhelp_desktop.core.store.models import sync_schema
 from sync import merge
 from sync.clock import stamp, version_op
 from sync.digest import bucket_of, part_of, row_hash, xor_hex
-from sync.merge import DELETED, FieldSpec, FieldType, RowState, Scope, TableSpec
+from sync.merge import DELETED, FieldSpec, FieldType, OpView, RowState, Scope, TableSpec
 from sync.protocol import Op
 from sync.server import db
 from sync.server.accounts import now_ms
@@ -128,13 +128,15 @@ class Batch:
                 loaded = RowState.from_json(json.loads(state))
                 self.rows[(table, row_id)] = _Row(loaded, family_id, scope, int(hashed, 16))
 
-    def apply(self, op: Op, digest: str) -> None:
+    def apply(self, op: Op, digest: str, checked: OpView | None = None) -> None:
+        """Applies ``op``; ``checked`` is its view as ``checks.check_scope`` already checked it."""
         spec = SCHEMA[op.table]
         limit = stamp(now_ms() + self.allowance_ms, 0xFFFF)
         if op.stamp > limit and not self.pusher.server:
             self.canonical[op.op_id] = limit
             op = op.model_copy(update={"stamp": limit})
             self.events.append({"kind": "clock_ahead", "detail": {"op_id": op.op_id}})
+            checked = None  # its version moved with its stamp
         if spec.scope is not Scope.AUDIT:
             key = (op.table, op.row_id)
             if key not in self.rows:
@@ -143,7 +145,8 @@ class Batch:
             if row is None:
                 row = _Row(RowState(op.table, op.row_id), op.family_id, str(spec.scope), None)
                 self.rows[key] = row
-            merge.apply(spec, row.state, op.view(), known=self.known)
+            view = checked or op.view()
+            merge.apply(spec, row.state, view, known=self.known, checked=view is checked)
             row.dirty = True
             if op.table == "family":
                 self._family_changed(op.row_id, row.state)

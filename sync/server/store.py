@@ -302,9 +302,10 @@ class ServerStore:
         )
         batch.preload_families(op.family_id or "" for op in fresh)
         accepted: list[Op] = []
+        views = {op.op_id: op.view() for op in fresh}
         for op in fresh:
             try:
-                check_scope(batch, op, roles)
+                check_scope(batch, op, roles, views[op.op_id])
             except Refusal as exc:
                 problems.append(OpProblem(op_id=op.op_id, status="refused", reason=str(exc)))
                 continue
@@ -319,7 +320,7 @@ class ServerStore:
         problems.extend(held_now)
         batch.load((op.table, op.row_id) for op in accepted)
         for op in accepted:
-            batch.apply(op, sent[op.op_id])
+            batch.apply(op, sent[op.op_id], views[op.op_id])
         batch.commit()
         canonical.update(batch.canonical)
         return PushResponse(acknowledged=acknowledged + len(accepted), problems=problems, canonical=canonical)
