@@ -265,3 +265,47 @@ def test_statements_run_on_the_driver_fail_as_sqlalchemys_and_a_lost_connection_
     assert found == [("Zoë",)]
     outside.dispose()
     store.engine.dispose()
+
+
+def test_a_pull_is_not_queued_behind_other_laptops_pushes(pg_url: str, tmp_path: Path) -> None:
+    """Pushes and pulls have lanes of their own: with every push thread waiting (here on the op counter,
+    locked by the test), a laptop whose push is done still gets its pull answered at once."""
+    server = start_server(settings_for(pg_url, threads=2))  # one push lane and one pull lane
+    seed(server)
+    laptops = [
+        enrol(tmp_path / name, server.url, server.code(), user, PASSWORD, fixed_kdf=CHEAP_KDF)
+        for name, user in (("a", "s.patel"), ("b", "j.okafor"), ("c", "m.nowak"))
+    ]
+    outside = db.make_engine(pg_url)
+    reports: dict[str, str] = {}
+    try:
+        for ws in laptops:
+            assert Replicator(ws).run().status == "synced"
+        pushing = laptops[:2]
+        for n, ws in enumerate(pushing):
+            ws.services.families.add(f"Waiting {n}")
+        with outside.begin() as conn:
+            conn.execute(text("SELECT value FROM meta WHERE key = 'seq' FOR UPDATE"))  # pushes queue here
+            threads = [
+                threading.Thread(
+                    target=lambda ws=ws: reports.update({ws.user.username: Replicator(ws).run().status})
+                )
+                for ws in pushing
+            ]
+            for thread in threads:
+                thread.start()
+            time.sleep(1.0)  # both pushes have reached the server: one waits in its lane, one for the lane
+            began = time.monotonic()
+            assert Replicator(laptops[2]).run().status == "synced"
+            waited = time.monotonic() - began
+            assert not reports  # the pushes were still waiting when the pull was answered
+        for thread in threads:
+            thread.join(timeout=60)
+        assert waited < 5.0
+        assert reports == {"s.patel": "synced", "j.okafor": "synced"}
+    finally:
+        for ws in laptops:
+            if not ws.locked:
+                ws.lock()
+        outside.dispose()
+        server.stop()
