@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sync.clock import op_id_for
-from sync.protocol import Op, PullResponse, WireField, compact_dicts
+from sync.protocol import Op, OpKind, PullResponse, WireField, compact_dicts
 from sync.server.pulls import Blocks, Page, fragment, join_ops, make_block, runs
 
 DEVICES = ("0123456789abcdef", "fedcba9876543210")
@@ -68,6 +68,22 @@ def test_a_spliced_page_is_the_compact_form_plain_or_gzip_and_reads_back_as_the_
     assert (read.ops, read.cursor, read.more, read.left) == (ops, "c-1", more, ["f-9"])
 
 
+def one_op(
+    table: str, row_id: str, kind: str, fields: dict[str, WireField], family_id: str | None = None
+) -> Op:
+    return Op(
+        op_id=op_id_for(10, DEVICES[0]),
+        table=table,
+        row_id=row_id,
+        family_id=family_id,
+        kind=kind,
+        stamp=10,
+        device=DEVICES[0],
+        user="u-1",
+        fields=fields,
+    )
+
+
 def test_runs_are_consecutive_numbers_from_one_device() -> None:
     rows = [(5, "a"), (6, "a"), (7, "b"), (8, "b"), (10, "b"), (11, "a"), (12, "a")]
     assert runs(rows) == [(5, 6), (7, 8), (10, 10), (11, 12)]
@@ -75,17 +91,7 @@ def test_runs_are_consecutive_numbers_from_one_device() -> None:
 
 
 def test_blocks_are_reused_until_a_redaction_moves_the_mark_and_an_older_snapshot_adds_none() -> None:
-    first = Op(
-        op_id=op_id_for(10, DEVICES[0]),
-        table="contact",
-        row_id="c-1",
-        family_id="f-1",
-        kind="insert",
-        stamp=10,
-        device=DEVICES[0],
-        user="u-1",
-        fields={"note": WireField(value="a secret")},
-    )
+    first = one_op("contact", "c-1", "insert", {"note": WireField(value="a secret")}, family_id="f-1")
     purged = first.model_copy(update={"fields": {"note": WireField(value="")}})
     secret = {(1, 1): make_block([fragment(first.model_dump_json())])}
     clean = {(1, 1): make_block([fragment(purged.model_dump_json())])}
@@ -105,16 +111,7 @@ def test_blocks_are_reused_until_a_redaction_moves_the_mark_and_an_older_snapsho
 
 
 def test_blocks_kept_are_bounded_by_their_ops() -> None:
-    op = Op(
-        op_id=op_id_for(10, DEVICES[0]),
-        table="family",
-        row_id="f-1",
-        kind="update",
-        stamp=10,
-        device=DEVICES[0],
-        user="u-1",
-        fields={},
-    )
+    op = one_op("family", "f-1", "update", {})
     one = make_block([fragment(op.model_dump_json())] * 3)
     blocks = Blocks(size=7)
     blocks.get("m", [])  # the mark the pulls are reading
