@@ -69,7 +69,7 @@ def test_a_spliced_page_is_the_compact_form_plain_or_gzip_and_reads_back_as_the_
 
 
 def one_op(
-    table: str, row_id: str, kind: str, fields: dict[str, WireField], family_id: str | None = None
+    table: str, row_id: str, kind: OpKind, fields: dict[str, WireField], family_id: str | None = None
 ) -> Op:
     return Op(
         op_id=op_id_for(10, DEVICES[0]),
