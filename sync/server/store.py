@@ -251,8 +251,8 @@ class ServerStore:
         problems: list[OpProblem] = []
         ids = [op.op_id for op in request.ops]
         listed, params = db.placeholders("i", ids)
-        logged: dict[str, Any] = {}
-        held: dict[str, Any] = {}
+        logged: dict[str, _Seen] = {}
+        held: dict[str, _Seen] = {}
         # the ops sent that the server already logged, or holds (one statement)
         for op_id, digest, payload, hold_id in db.run(
             conn,
@@ -285,7 +285,7 @@ class ServerStore:
                 )
             elif op.op_id in logged:
                 acknowledged += 1
-                stored = json.loads(logged[op.op_id].payload)["stamp"]
+                stored = json.loads(logged[op.op_id].payload or "{}")["stamp"]
                 if stored != op.stamp:
                     canonical[op.op_id] = stored
             elif op.op_id in held:
