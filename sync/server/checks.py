@@ -89,9 +89,10 @@ _OPEN_HOLDS = (
 
 
 def hold_ops(
-    batch: Batch, ops: list[Op], sync_id: str, share: float, most: int
+    batch: Batch, ops: list[Op], digests: dict[str, str], sync_id: str, share: float, most: int
 ) -> tuple[list[Op], list[OpProblem]]:
-    """Family deletes beyond the mass-delete limit of one sync, with their families' other ops, are held."""
+    """Family deletes beyond the mass-delete limit of one sync, with their families' other ops, are held
+    (``digests``: each op's, as sent)."""
     conn, device = batch.conn, batch.pusher.device_id
     open_holds = dict(db.run(conn, _OPEN_HOLDS, {"device": device}))
     deletes: dict[str, set[str]] = {}
@@ -152,13 +153,12 @@ def hold_ops(
         batch.events.append({"kind": "mass_delete_held", "detail": {"hold_id": hold_id, "families": total}})
         for family_id in families:
             held_families[family_id] = hold_id
-    accepted: list[OpProblem | Op] = []
     problems: list[OpProblem] = []
     kept: list[Op] = []
     position = now_ms() * 1000
     for op in ops:
         hold_id = held_families.get(op.family_id or "")
-        if hold_id is None or (op.kind not in ("delete",) and op.family_id not in open_holds):
+        if hold_id is None or (op.kind != "delete" and op.family_id not in open_holds):
             kept.append(op)
             continue
         position += 1
@@ -167,13 +167,12 @@ def hold_ops(
                 op_id=op.op_id,
                 hold_id=hold_id,
                 position=position,
-                digest=op.digest(),
+                digest=digests[op.op_id],
                 family_id=op.family_id,
                 payload=op.model_dump_json(exclude_defaults=True),
             )
         )
         problems.append(OpProblem(op_id=op.op_id, status="held", reason=HELD_REASON, hold_id=hold_id))
-    del accepted
     return kept, problems
 
 

@@ -8,7 +8,8 @@ and a pull never skips a change that commits later with a smaller number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -305,16 +306,25 @@ def run_records(conn: Connection, statement: str, params: Mapping[str, Any] | No
 def _run(
     conn: Connection, statement: str, params: Mapping[str, Any] | None
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
-    driver = conn.connection.dbapi_connection
-    assert driver is not None
     sql = _pyformat(statement) if conn.dialect.name == "postgresql" else statement
-    errors = conn.dialect.loaded_dbapi.Error
-    cursor = driver.cursor()
-    try:
+    with driver_cursor(conn, statement, params) as cursor:
         cursor.execute(sql, dict(params or {}))
         if cursor.description is None:
             return [], []
         return [d[0] for d in cursor.description], list(cursor.fetchall())
+
+
+@contextmanager
+def driver_cursor(conn: Connection, statement: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
+    """A cursor on the driver's own connection, inside ``conn``'s transaction. The driver's errors are
+    raised as SQLAlchemy's, as from ``conn.execute``: a lost connection is invalidated, so the store's
+    retry takes a fresh one, and a clash or serialisation failure is recognised as one."""
+    driver = conn.connection.dbapi_connection
+    assert driver is not None
+    errors = conn.dialect.loaded_dbapi.Error
+    cursor = driver.cursor()
+    try:
+        yield cursor
     except errors as exc:
         gone = conn.dialect.is_disconnect(exc, driver, cursor)
         if gone:

@@ -118,7 +118,7 @@ class Batch:
             listed = ", ".join(f"(:t{n}, :r{n})" for n in range(len(chunk)))
             params = {f"t{n}": table for n, (table, _) in enumerate(chunk)}
             params.update({f"r{n}": row_id for n, (_, row_id) in enumerate(chunk)})
-            locking = " FOR UPDATE" if self._writes is not None else ""  # SQLite: one writer at a time
+            locking = " FOR UPDATE" if db.is_postgres(self.conn) else ""  # SQLite: one writer at a time
             for table, row_id, family_id, scope, state, hashed in db.run(
                 self.conn,
                 "SELECT table_name, row_id, family_id, scope, state, row_hash FROM row_states "
@@ -263,9 +263,11 @@ class Batch:
         if self._writes is not None:
             self._writes.insert_rows(self._inserts)
             self._writes.update_rows(self._updates)
-        elif self._inserts:
+            self._inserts, self._updates = [], []
+            return
+        if self._inserts:
             self.conn.execute(insert(db.row_states), self._inserts)
-        if self._updates and self._writes is None:
+        if self._updates:
             statement = (
                 update(db.row_states)
                 .where(
@@ -371,7 +373,9 @@ class Batch:
         if self._writes is not None:
             self._writes.move_ops(moved)
             self._writes.insert_families(inserts)
-            self._writes.update_families([{"family_id": u.pop("k"), **u} for u in updates])
+            self._writes.update_families(
+                [{"family_id": u["k"], "hub_id": u["hub_id"], "deleted": u["deleted"]} for u in updates]
+            )
             return moves
         for found in moved:
             self.conn.execute(

@@ -18,6 +18,8 @@ import orjson
 from psycopg import sql
 from sqlalchemy import Connection
 
+from sync.server import db
+
 ROW = "table_name text, row_id text, family_id text, scope text, state text, row_hash text"
 FAMILY = "family_id text, hub_id text, deleted boolean"
 OP_COLUMNS = (
@@ -152,13 +154,10 @@ class Writes:
     @staticmethod
     def _send(conn: Connection, query: sql.Composable, result: int | None = None) -> Any:
         """Runs ``query`` (statements joined by ";") and returns the first row of statement ``result``."""
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with db.driver_cursor(conn, "a push's writes and numbering") as cursor:
             cursor.execute(query)
             if result is None:
                 return None
             for _ in range(result):
                 cursor.nextset()
             return cursor.fetchone()
-        finally:
-            cursor.close()

@@ -20,7 +20,6 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from earlyhelp_desktop.core.store.migrations import seed_0001
 from sync import auth
 from sync.clock import HybridClock
-from sync.digest import row_hash
 from sync.merge import RowState
 from sync.protocol import (
     Op,
@@ -31,7 +30,7 @@ from sync.protocol import (
 )
 from sync.server import db
 from sync.server.accounts import now_ms
-from sync.server.checks import check_scope, hold_ops
+from sync.server.checks import HELD_REASON, check_scope, hold_ops
 from sync.server.config import Settings
 from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal
 from sync.server.pulls import PURGED, CursorError, Page, Puller
@@ -291,7 +290,7 @@ class ServerStore:
             elif op.op_id in held:
                 problems.append(
                     OpProblem(
-                        op_id=op.op_id, status="held", reason=_held_reason(), hold_id=held[op.op_id].hold_id
+                        op_id=op.op_id, status="held", reason=HELD_REASON, hold_id=held[op.op_id].hold_id
                     )
                 )
             else:
@@ -313,6 +312,7 @@ class ServerStore:
         accepted, held_now = hold_ops(
             batch,
             accepted,
+            sent,
             request.sync_id,
             self.settings.mass_delete_share,
             self.settings.mass_delete_families,
@@ -464,22 +464,8 @@ _NOTE_SYNC = (
 
 def _retryable(exc: Exception) -> bool:
     """Another process raced this transaction (a unique row, a serialisation failure, a deadlock), or the
-    connection was lost (the database restarted).
-
-    Errors come wrapped by SQLAlchemy, or straight from psycopg for the statement sent with its COMMIT."""
+    connection was lost (the database restarted). Every error comes wrapped by SQLAlchemy (``db.run`` and
+    the numbering message wrap the driver's own)."""
     if isinstance(exc, IntegrityError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return True
-    if not isinstance(exc, DBAPIError) and type(exc).__module__.split(".")[0] != "psycopg":
-        return False
-    code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
-    return code in ("23505", "40001", "40P01")
-
-
-def _held_reason() -> str:
-    from sync.server.checks import HELD_REASON
-
-    return HELD_REASON
-
-
-def row_hash_of(state: RowState) -> int:
-    return row_hash(state)
+    return isinstance(exc, DBAPIError) and getattr(exc.orig, "sqlstate", None) in ("40001", "40P01")
