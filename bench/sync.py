@@ -33,6 +33,7 @@ import tempfile
 import threading
 import time
 import uuid
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("EARLYHELP_SYNC_PASSWORD_MEMORY_KIB", "8192")
 
-from pydantic import BaseModel, ConfigDict  # noqa: E402
+from pydantic import BaseModel, ConfigDict, PrivateAttr  # noqa: E402
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams  # noqa: E402
@@ -183,6 +184,90 @@ def pull_light(client: SyncClient, cursor: str | None) -> LightPull:
     return client._call("POST", "/v1/pull", PullRequest(cursor=cursor), LightPull)
 
 
+class LightSession:
+    """A virtual laptop's HTTP/1.1 transport: one kept-alive socket, each request written in one call and
+    its answer read by its length. The bytes on the wire are those requests would send (gzip'd answers are
+    inflated alike), without the Python-level header parsing of http.client, so 200 laptops sharing the
+    servers' two cores take less of them than 200 real laptops would (none). Its failures are raised as
+    requests raises them, so the client retries alike."""
+
+    def __init__(self, base_url: str) -> None:
+        host, port = base_url.split("//", 1)[1].split(":")
+        self.address = (host, int(port))
+        self.host = f"{host}:{port}".encode()
+        self.sock: socket.socket | None = None
+
+    def request(
+        self, method: str, url: str, data: bytes | None = None, headers: Any = None, timeout: Any = None
+    ) -> LightResponse:
+        import requests
+
+        path = "/" + url.split("//", 1)[1].split("/", 1)[1]
+        body = data or b""
+        lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: " + self.host]
+        lines += [f"{k}: {v}".encode() for k, v in (headers or {}).items()]
+        lines.append(f"Content-Length: {len(body)}".encode())
+        try:
+            sock = self._connection()
+            sock.sendall(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+            return self._answer(sock)
+        except (OSError, ValueError) as exc:
+            self.close()
+            raise requests.ConnectionError(f"{type(exc).__name__}: {exc}") from exc
+
+    def _connection(self) -> socket.socket:
+        if self.sock is not None and self._closed_by_server():
+            self.close()  # it closed it while idle (its keep-alive timeout): a new one
+        if self.sock is None:
+            self.sock = socket.create_connection(self.address, timeout=60)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return self.sock
+
+    def _closed_by_server(self) -> bool:
+        assert self.sock is not None
+        self.sock.settimeout(0)  # a look, not a wait
+        try:
+            return not self.sock.recv(1, socket.MSG_PEEK)
+        except BlockingIOError:
+            return False  # open, nothing to read
+        except OSError:
+            return True
+        finally:
+            self.sock.settimeout(60)
+
+    def _answer(self, sock: socket.socket) -> LightResponse:
+        from requests.structures import CaseInsensitiveDict
+
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("the server closed the connection")
+            received += chunk
+        head, _, content = received.partition(b"\r\n\r\n")
+        status_line, *header_lines = head.decode("latin-1").split("\r\n")
+        headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+        for line in header_lines:
+            name, _, value = line.partition(":")
+            headers[name.strip()] = value.strip()
+        length = int(headers["Content-Length"])  # the server always says (no chunked answers)
+        while len(content) < length:
+            chunk = sock.recv(max(65536, length - len(content)))
+            if not chunk:
+                raise ConnectionError("the server closed the connection mid-answer")
+            content += chunk
+        if headers.get("Connection", "").lower() == "close":
+            self.close()
+        if headers.get("Content-Encoding") == "gzip":
+            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
+        return LightResponse(int(status_line.split(" ", 2)[1]), headers, content)
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
 class LightResponse:
     """What SyncClient reads from a response: its status, headers and (decoded) body."""
 
@@ -192,29 +277,21 @@ class LightResponse:
         self.content = content
 
 
-class LightSession:
-    """A virtual laptop's HTTP transport: urllib3 without requests' per-request work (cookies, proxies
-    and CA bundles from the environment, hooks). The bytes on the wire are the same, and 200 laptops
-    sharing the servers' two cores then take less of them than 200 real laptops would (none)."""
+class PreparedPush(PushRequest):
+    """A push whose wire form a virtual laptop made before the start, as it shares the servers' cores (a
+    real laptop makes it on its own). The time that took is added to that laptop's sync."""
 
-    def __init__(self, base_url: str) -> None:
-        import urllib3
+    _wire: dict[str, Any] = PrivateAttr(default_factory=dict)
 
-        host, port = base_url.split("//", 1)[1].split(":")
-        self.pool = urllib3.HTTPConnectionPool(host, int(port), maxsize=1, retries=False)
+    @classmethod
+    def of(cls, ops: list[Op]) -> tuple[PreparedPush, float]:
+        began = time.perf_counter()
+        push = cls(sync_id=uuid.uuid4().hex, ops=ops)
+        push._wire = PushRequest.wire(push)
+        return push, time.perf_counter() - began
 
-    def request(
-        self, method: str, url: str, data: bytes | None = None, headers: Any = None, timeout: Any = None
-    ) -> LightResponse:
-        import requests
-        import urllib3
-
-        path = "/" + url.split("//", 1)[1].split("/", 1)[1]
-        try:
-            response = self.pool.urlopen(method, path, body=data, headers=headers, timeout=60, retries=False)
-        except urllib3.exceptions.HTTPError as exc:  # as requests says it, so the client retries alike
-            raise requests.ConnectionError(str(exc)) from exc
-        return LightResponse(response.status, response.headers, response.data)
+    def wire(self) -> dict[str, Any]:
+        return self._wire
 
 
 class MemorySigner:
@@ -322,7 +399,7 @@ def load_worker(config_path: str) -> None:
             if not page.more:
                 break
         ops = family_ops(signer.device_id, response.account.user_id, response.hub_id, config["ops"])
-        laptops.append((client, ops, cursor))
+        laptops.append((client, *PreparedPush.of(ops), cursor))
     print("ready", flush=True)  # the parent notes CPU use so far, then says go
     sys.stdin.readline()
     start = threading.Barrier(len(laptops))
@@ -333,13 +410,13 @@ def load_worker(config_path: str) -> None:
 
     one_at_a_time = threading.Lock() if config.get("serial") else None
 
-    def sync(client: SyncClient, ops: list[Op], cursor: str | None) -> None:
+    def sync(client: SyncClient, push: PreparedPush, making: float, cursor: str | None) -> None:
         start.wait()
         if one_at_a_time is not None:
             one_at_a_time.acquire()
         began = time.perf_counter()
         try:
-            answer = client.push(PushRequest(sync_id=uuid.uuid4().hex, ops=ops))
+            answer = client.push(push)
             if answer.problems:
                 raise RuntimeError(f"{len(answer.problems)} ops not accepted: {answer.problems[0].reason}")
             received = 0
@@ -350,7 +427,7 @@ def load_worker(config_path: str) -> None:
                 if not page.more:
                     break
             with guard:
-                timings.append(time.perf_counter() - began)
+                timings.append(making + time.perf_counter() - began)
                 pulled.append(received)
         except Exception as exc:  # noqa: BLE001 - counted and reported
             with guard:
@@ -477,6 +554,9 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         )
         assert worker.stdin is not None and worker.stdout is not None
         ready = worker.stdout.readline()
+        if ready.strip() != "ready":
+            print("3. the load generator failed:", worker.communicate()[1][-2000:])
+            return
         started_cpu = [cpu_seconds(p.pid) for p in processes]  # after enrolments and catch-up pulls
         started_machine = machine_cpu()
         started_postgres = postgres_cpu()
@@ -515,7 +595,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         for spy in spies:
             spy.wait()
         os.unlink(handle.name)
-        if worker.returncode != 0 or ready.strip() != "ready":
+        if worker.returncode != 0:
             print("3. the load generator failed:", err[-2000:])
             return
         data = json.loads(out.strip().splitlines()[-1])

@@ -103,11 +103,10 @@ class CarriesOps(Strict):
         return expand_ops(value)
 
     def wire(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", exclude_defaults=True)
-        for name in ("ops", "directory"):
-            found = getattr(self, name, None)
-            if found:
-                data[name] = compact_ops(found)
+        carried = {name for name in ("ops", "directory") if getattr(self, name, None)}
+        data = self.model_dump(mode="json", exclude_defaults=True, exclude=carried)  # ops once, compacted
+        for name in carried:
+            data[name] = compact_ops(getattr(self, name))
         return data
 
 

@@ -18,15 +18,16 @@ def default_database_url() -> str:
 
 
 def default_threads() -> int:
-    """Request threads per server process: two per core this process may use, enough to keep a core busy
-    while a request waits for the database. More only queue for the GIL and for the rows every push
-    locks: 200 laptops syncing at once on 2 cores (two processes) took p95 2.8 s with 4 threads each,
-    3.4 s with 8 and 3.6 s with 16."""
+    """Request threads per server process: one per core this process may use, and at least two, so that
+    pushes and pulls each have one (see ``create_app``'s lanes). Pushes take turns on the op counter row
+    anyway, and more threads only queue for it and for the GIL: with 200 laptops syncing at once on 2
+    cores (two processes), p95 was lower with 2 threads each than with 4 in eight of nine runs side by
+    side (2.1-3.2 s against 2.5-4.0 s, as the machine's speed varied), and 8 or 16 were slower still."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
         cores = os.cpu_count() or 2
-    return 2 * max(1, cores)
+    return max(2, cores)
 
 
 @dataclass(frozen=True)

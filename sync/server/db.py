@@ -123,7 +123,8 @@ ops = Table(
 )
 Index("ix_ops_family_seq", ops.c.family_id, ops.c.seq)
 Index("ix_ops_hub_seq", ops.c.hub_id, ops.c.seq)
-Index("ix_ops_scope_seq", ops.c.scope, ops.c.seq)
+SHARED_OPS = text("scope IN ('reference', 'directory')")  # a pull reads these by this index alone
+Index("ix_ops_shared_seq", ops.c.seq, postgresql_where=SHARED_OPS, sqlite_where=SHARED_OPS)
 Index("ix_ops_row", ops.c.table_name, ops.c.row_id)
 
 kept_aside = Table(
@@ -161,11 +162,13 @@ scope_changes = Table(
     "scope_changes",
     METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("seq", BigInteger, nullable=False, index=True),
+    Column("seq", BigInteger, nullable=False),
     Column("family_id", String(64), nullable=False),
-    Column("old_hub", String(36)),
+    Column("old_hub", String(36)),  # none for a family's first arrival
     Column("new_hub", String(36)),
 )
+MOVES = text("old_hub IS NOT NULL")  # a pull reads moves between hubs by this index alone
+Index("ix_scope_changes_moves", scope_changes.c.seq, postgresql_where=MOVES, sqlite_where=MOVES)
 
 digests = Table(
     "digests",

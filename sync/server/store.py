@@ -216,14 +216,17 @@ class ServerStore:
         """
 
         def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
-            moved = db.run_records(conn, _ADMIT, {"counter": counter, "now": now_ms(), "device": device_id})
+            values = {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
+            joined = db.is_postgres(conn)  # the account is read in the same statement
+            moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT if joined else _ADMIT, values)
+            account = _account_of(moved[0]) if joined and moved else None
             last = None
-            if not moved:
+            if not moved:  # a replayed counter, or no such device
                 moved = db.run_records(conn, _DEVICE, {"device": device_id})
                 last = int(moved[0]["counter"]) if moved else 0
+                joined = False
             device = moved[0] if moved else None
-            account = None
-            if user_id and device is not None:
+            if user_id and device is not None and not joined:
                 found = db.run_records(conn, _ACCOUNT, {"user": user_id})
                 account = found[0] if found else None
             return Admitted(device, last, account)
@@ -454,7 +457,21 @@ _ADMIT = (
     f"AND counter < :counter RETURNING {_DEVICE_COLUMNS}"
 )
 _DEVICE = f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE device_id = :device"
-_ACCOUNT = "SELECT user_id, role, hub_id, active FROM accounts WHERE user_id = :user"
+_ACCOUNT_COLUMNS = ("user_id", "role", "hub_id", "active")
+_ACCOUNT = f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM accounts WHERE user_id = :user"
+_ADMIT_WITH_ACCOUNT = (
+    f"WITH d AS ({_ADMIT}) SELECT d.*, "
+    + ", ".join(f"a.{name} AS account_{name}" for name in _ACCOUNT_COLUMNS)
+    + " FROM d LEFT JOIN accounts a ON a.user_id = :user"
+)
+
+
+def _account_of(row: db.Record) -> db.Record | None:
+    """The account columns ``_ADMIT_WITH_ACCOUNT`` added to a device row (taken out of it), if one matched."""
+    account = {name: row.pop(f"account_{name}") for name in _ACCOUNT_COLUMNS}
+    return account if account["user_id"] is not None else None
+
+
 _NOTE_PULL = "UPDATE devices SET pending = :pending, last_seen_ms = :now WHERE device_id = :device"
 _NOTE_SYNC = (
     "UPDATE devices SET pending = :pending, last_seen_ms = :now, last_sync_ms = :now "

@@ -230,6 +230,7 @@ def test_a_pull_reads_its_hubs_ops_by_the_hub_index_while_statistics_are_stale(p
         assert len(db.run(conn, PAGE, page)) == 1000  # the hub's ops, in the page
     engine.dispose()
     assert "ix_ops_hub_seq" in plan, plan
+    assert "ix_ops_shared_seq" in plan, plan  # the shared ops by their own index, not every op since
 
 
 def test_statements_run_on_the_driver_fail_as_sqlalchemys_and_a_lost_connection_is_retried(
