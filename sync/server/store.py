@@ -219,7 +219,9 @@ class ServerStore:
             values = {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
             joined = db.is_postgres(conn)  # the account is read in the same statement
             moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT if joined else _ADMIT, values)
-            account = _account_of(moved[0]) if joined and moved else None
+            account = None
+            if joined and moved:
+                moved[0], account = _split_account(moved[0])
             last = None
             if not moved:  # a replayed counter, or no such device
                 moved = db.run_records(conn, _DEVICE, {"device": device_id})
@@ -466,10 +468,11 @@ _ADMIT_WITH_ACCOUNT = (
 )
 
 
-def _account_of(row: db.Record) -> db.Record | None:
-    """The account columns ``_ADMIT_WITH_ACCOUNT`` added to a device row (taken out of it), if one matched."""
-    account = {name: row.pop(f"account_{name}") for name in _ACCOUNT_COLUMNS}
-    return account if account["user_id"] is not None else None
+def _split_account(row: db.Record) -> tuple[db.Record, db.Record | None]:
+    """A row of ``_ADMIT_WITH_ACCOUNT`` as the device and the account (none when no account matched)."""
+    account = {name: row[f"account_{name}"] for name in _ACCOUNT_COLUMNS}
+    device = {key: value for key, value in row.items() if not key.startswith("account_")}
+    return device, account if account["user_id"] is not None else None
 
 
 _NOTE_PULL = "UPDATE devices SET pending = :pending, last_seen_ms = :now WHERE device_id = :device"
