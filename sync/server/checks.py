@@ -82,19 +82,24 @@ def mass_delete_limit(conn: Connection, hub_id: str, share: float, most: int) ->
     return max(1, min(most, math.floor(share * live)))
 
 
-_OPEN_HOLDS = (
+OPEN_HOLDS = (  # a device's families with ops held, and their holds
     "SELECT h.family_id, holds.hold_id FROM held_ops h JOIN holds ON holds.hold_id = h.hold_id "
     "WHERE holds.device_id = :device AND holds.status = 'held'"
 )
 
 
 def hold_ops(
-    batch: Batch, ops: list[Op], digests: dict[str, str], sync_id: str, share: float, most: int
+    batch: Batch,
+    ops: list[Op],
+    digests: dict[str, str],
+    open_holds: dict[str, str],
+    sync_id: str,
+    share: float,
+    most: int,
 ) -> tuple[list[Op], list[OpProblem]]:
     """Family deletes beyond the mass-delete limit of one sync, with their families' other ops, are held
-    (``digests``: each op's, as sent)."""
+    (``digests``: each op's, as sent; ``open_holds``: the device's held families, by ``OPEN_HOLDS``)."""
     conn, device = batch.conn, batch.pusher.device_id
-    open_holds = dict(db.run(conn, _OPEN_HOLDS, {"device": device}))
     deletes: dict[str, set[str]] = {}
     for op in ops:
         if op.table == "family" and op.kind == "delete":

@@ -8,7 +8,7 @@ and a pull never skips a change that commits later with a smaller number.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -317,15 +317,59 @@ def _run(
         return [d[0] for d in cursor.description], list(cursor.fetchall())
 
 
+class Reads:
+    """Statements to send together (``run_many``), each with what takes its rows."""
+
+    def __init__(self) -> None:
+        self.queued: list[tuple[str, Mapping[str, Any], Callable[[list[tuple[Any, ...]]], None]]] = []
+
+    def add(
+        self, statement: str, params: Mapping[str, Any], take: Callable[[list[tuple[Any, ...]]], None]
+    ) -> None:
+        self.queued.append((statement, params, take))
+
+    def run(self, conn: Connection) -> None:
+        queued, self.queued = self.queued, []
+        for (_, _, take), rows in zip(queued, run_many(conn, [(s, p) for s, p, _ in queued]), strict=True):
+            take(rows)
+
+
+def run_many(conn: Connection, reads: Sequence[tuple[str, Mapping[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+    """``run`` for several statements, each one's rows in turn. PostgreSQL gets them as one message (its
+    values bound by psycopg, in the transaction's one snapshot): five statements sent alone took 400 us of
+    the server's CPU and 400 us of PostgreSQL's, sent together 230 us and 280 us."""
+    if conn.dialect.name != "postgresql" or len(reads) < 2:
+        return [run(conn, statement, params) for statement, params in reads]
+    found: list[list[tuple[Any, ...]]] = []
+    with driver_cursor(conn, reads[0][0], reads[0][1], client=True) as cursor:
+        cursor.execute(
+            "; ".join(cursor.mogrify(_pyformat(statement), dict(params)) for statement, params in reads)
+        )
+        while True:
+            found.append(list(cursor.fetchall()) if cursor.description is not None else [])
+            if not cursor.nextset():
+                break
+    return found
+
+
 @contextmanager
-def driver_cursor(conn: Connection, statement: str, params: Mapping[str, Any] | None = None) -> Iterator[Any]:
-    """A cursor on the driver's own connection, inside ``conn``'s transaction. The driver's errors are
-    raised as SQLAlchemy's, as from ``conn.execute``: a lost connection is invalidated, so the store's
-    retry takes a fresh one, and a clash or serialisation failure is recognised as one."""
+def driver_cursor(
+    conn: Connection, statement: str, params: Mapping[str, Any] | None = None, client: bool = False
+) -> Iterator[Any]:
+    """A cursor on the driver's own connection, inside ``conn``'s transaction (``client``: one binding
+    values itself, for several statements in one message). The driver's errors are raised as
+    SQLAlchemy's, as from ``conn.execute``: a lost connection is invalidated, so the store's retry takes a
+    fresh one, and a clash or serialisation failure is recognised as one."""
     driver = conn.connection.dbapi_connection
     assert driver is not None
     errors = conn.dialect.loaded_dbapi.Error
-    cursor = driver.cursor()
+    cursor: Any
+    if client:
+        from psycopg import ClientCursor
+
+        cursor = ClientCursor(driver)  # type: ignore[call-overload]  # the driver connection is psycopg's
+    else:
+        cursor = driver.cursor()
     try:
         yield cursor
     except errors as exc:

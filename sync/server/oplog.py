@@ -94,39 +94,54 @@ class Batch:
             self.preload_families([family_id])
         return self.family_hubs[family_id][1]
 
-    def preload_families(self, family_ids: Iterable[str]) -> None:
+    def preload_families(self, family_ids: Iterable[str], reads: db.Reads | None = None) -> None:
+        """Reads the families' hubs now, or with ``reads`` when they are sent."""
+        now = reads is None
+        reads = reads or db.Reads()
         wanted = sorted({f for f in family_ids if f and f not in self.family_hubs})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             listed, params = db.placeholders("f", chunk)
-            for family_id, hub_id, deleted in db.run(
-                self.conn,
-                f"SELECT family_id, hub_id, deleted FROM families WHERE family_id IN ({listed})",
-                params,
-            ):
-                self.family_hubs[family_id] = (hub_id, hub_id, bool(deleted))
-                self._existing.add(family_id)
-            for family_id in chunk:
-                self.family_hubs.setdefault(family_id, (None, None, False))
 
-    def load(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Loads and locks (FOR UPDATE, in key order) the row states the batch will change."""
+            def take(rows: list[tuple[Any, ...]], chunk: list[str] = chunk) -> None:
+                for family_id, hub_id, deleted in rows:
+                    self.family_hubs[family_id] = (hub_id, hub_id, bool(deleted))
+                    self._existing.add(family_id)
+                for family_id in chunk:
+                    self.family_hubs.setdefault(family_id, (None, None, False))
+
+            reads.add(
+                f"SELECT family_id, hub_id, deleted FROM families WHERE family_id IN ({listed})", params, take
+            )
+        if now:
+            reads.run(self.conn)
+
+    def load(self, keys: Iterable[tuple[str, str]], reads: db.Reads | None = None) -> None:
+        """Loads and locks (FOR UPDATE, in key order) the row states the batch will change, now or with
+        ``reads`` when they are sent."""
+        now = reads is None
+        reads = reads or db.Reads()
         wanted = sorted({k for k in keys if k not in self.rows and k not in self._looked_up})
         self._looked_up.update(wanted)
+        locking = " FOR UPDATE" if db.is_postgres(self.conn) else ""  # SQLite: one writer at a time
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             listed = ", ".join(f"(:t{n}, :r{n})" for n in range(len(chunk)))
             params = {f"t{n}": table for n, (table, _) in enumerate(chunk)}
             params.update({f"r{n}": row_id for n, (_, row_id) in enumerate(chunk)})
-            locking = " FOR UPDATE" if db.is_postgres(self.conn) else ""  # SQLite: one writer at a time
-            for table, row_id, family_id, scope, state, hashed in db.run(
-                self.conn,
+            reads.add(
                 "SELECT table_name, row_id, family_id, scope, state, row_hash FROM row_states "
                 f"WHERE (table_name, row_id) IN ({listed}) ORDER BY table_name, row_id{locking}",
                 params,
-            ):
-                loaded = RowState.from_json(json.loads(state))
-                self.rows[(table, row_id)] = _Row(loaded, family_id, scope, int(hashed, 16))
+                self._take_rows,
+            )
+        if now:
+            reads.run(self.conn)
+
+    def _take_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        for table, row_id, family_id, scope, state, hashed in rows:
+            loaded = RowState.from_json(json.loads(state))
+            self.rows[(table, row_id)] = _Row(loaded, family_id, scope, int(hashed, 16))
 
     def apply(self, op: Op, digest: str, checked: OpView | None = None) -> None:
         """Applies ``op``; ``checked`` is its view as ``checks.check_scope`` already checked it."""

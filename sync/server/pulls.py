@@ -207,14 +207,15 @@ class Page:
 # (seq, device) of the ops a laptop of :hub pulls after :after: the hub's family ops and everyone's
 # reference and directory ops, but not its own. Two index range scans merged in order, so a pull reads its
 # own hub's ops, not every hub's since its cursor. Only family ops carry a hub: asking for the hub alone
-# leaves the planner one index to use, even while its statistics still describe an empty table.
+# leaves the planner one index to use, even while its statistics still describe an empty table. There is
+# no upper bound: the pull reads in one snapshot, whose newest op is the head it reports.
 PAGE = (
     "SELECT seq, device_id FROM ("
     "SELECT seq, device_id FROM (SELECT seq, device_id FROM ops WHERE hub_id = :hub AND seq > :after "
-    "AND seq <= :head AND device_id <> :device ORDER BY seq LIMIT :limit) AS own "
+    "AND device_id <> :device ORDER BY seq LIMIT :limit) AS own "
     "UNION ALL "
     "SELECT seq, device_id FROM (SELECT seq, device_id FROM ops WHERE scope IN ('reference', 'directory') "
-    "AND seq > :after AND seq <= :head AND device_id <> :device ORDER BY seq LIMIT :limit) AS shared"
+    "AND seq > :after AND device_id <> :device ORDER BY seq LIMIT :limit) AS shared"
     ") AS page ORDER BY seq LIMIT :limit"
 )
 _TOP = (
@@ -223,8 +224,8 @@ _TOP = (
 )
 _MOVES = (
     "SELECT c.family_id, f.hub_id FROM scope_changes c JOIN families f ON f.family_id = c.family_id "
-    "WHERE c.seq > :after AND c.seq <= :head AND (c.old_hub = :hub OR c.new_hub = :hub) "
-    "AND c.old_hub IS NOT NULL ORDER BY c.seq"
+    "WHERE c.seq > :after AND (c.old_hub = :hub OR c.new_hub = :hub) AND c.old_hub IS NOT NULL "
+    "ORDER BY c.seq"
 )
 _DIGESTS = "SELECT bucket, value FROM digests WHERE part = '' AND bucket IN (:own, 'reference', 'directory')"
 _OP_ID = "SELECT op_id FROM ops WHERE seq = :seq"
@@ -240,27 +241,30 @@ class Puller:
 
     def page(self, conn: Connection, device: db.Record, cursor: str | None, limit: int) -> Page:
         hub = device["hub_id"]
-        top = db.run(conn, _TOP, {"purged": PURGED})[0]
+        position = self.read_cursor(cursor)
+        if position is None:
+            return self.reset()
+        after, after_op = position
+        # all it reads, sent together (the page's payloads follow, for the runs not in memory): what is
+        # read after a cursor this server no longer matches is not used
+        page = {"hub": hub, "device": device["device_id"], "after": after, "limit": limit + 1}
+        reads = [(_TOP, {"purged": PURGED}), (PAGE, page), (_DIGESTS, {"own": f"hub:{hub}"})]
+        if after:
+            reads += [(_OP_ID, {"seq": after}), (_MOVES, {"after": after, "hub": hub})]
+        found = db.run_many(conn, reads)
+        top, rows, digests = found[0][0], found[1], found[2]
         head, head_op, generation = int(top[0] or 0), str(top[1] or ""), str(top[2] or "")
-        after = self.read_cursor(conn, cursor, head, head_op)
-        if after is None:
-            return Page.of(PullResponse(ops=[], cursor=self.cursor(0, ""), more=True, reset=True), [])
+        if after and (after > head or not found[3] or str(found[3][0][0])[:12] != after_op):
+            return self.reset()  # this server lost ops the laptop had (restored from a backup)
         entered: list[str] = []
         left: list[str] = []
-        if after > 0:
-            changes = db.run(conn, _MOVES, {"after": after, "head": head, "hub": hub})
-            for family_id, now_hub in changes:
-                target = entered if now_hub == hub else left
-                if family_id not in target:
-                    target.append(family_id)
-        page = {"hub": hub, "device": device["device_id"], "after": after, "head": head, "limit": limit + 1}
-        rows = db.run(conn, PAGE, page)
+        for family_id, now_hub in found[4] if after else []:
+            target = entered if now_hub == hub else left
+            if family_id not in target:
+                target.append(family_id)
         more = len(rows) > limit
         rows = rows[:limit]
         upto, upto_op = (rows[-1][0], self.op_id(conn, rows[-1][0])) if more else (head, head_op)
-        digest = None
-        if not more:
-            digest = dict(db.run(conn, _DIGESTS, {"own": f"hub:{hub}"}))
         message = None
         if device["status"] == "retire":
             message = auth.sign_message(self.signing_key, "retire", device["device_id"], now_ms())
@@ -270,10 +274,14 @@ class Puller:
             more=more,
             entered=entered,
             left=left,
-            digest=digest,
+            digest=None if more else dict(digests),
             message=message,
         )
         return Page.of(response, self.read_blocks(conn, generation, runs(rows)))
+
+    def reset(self) -> Page:
+        """The answer to a cursor this server no longer matches: start again from the beginning."""
+        return Page.of(PullResponse(ops=[], cursor=self.cursor(0, ""), more=True, reset=True), [])
 
     def read_blocks(self, conn: Connection, generation: str, wanted: list[tuple[int, int]]) -> list[Block]:
         """The blocks of ``wanted`` runs: from memory, or made from the payloads of the runs it lacks."""
@@ -303,19 +311,14 @@ class Puller:
         raw = json.dumps({"e": self.epoch, "s": seq, "o": op_id[:12]}, separators=(",", ":"))
         return base64.urlsafe_b64encode(raw.encode()).decode()
 
-    def read_cursor(self, conn: Connection, cursor: str | None, head: int, head_op: str) -> int | None:
-        """The sequence number a cursor stands for, or None when this server no longer matches it."""
+    def read_cursor(self, cursor: str | None) -> tuple[int, str] | None:
+        """The sequence number a cursor stands for and the start of that op's id (0 and "" for none), or
+        None for another server's (that laptop starts again); CursorError for one no server wrote."""
         if not cursor:
-            return 0
+            return 0, ""
         try:
             data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
             epoch, seq, op_id = str(data["e"]), int(data["s"]), str(data["o"])
         except (ValueError, KeyError, TypeError) as exc:
             raise CursorError("The sync position sent is not one this server wrote.") from exc
-        if epoch != self.epoch or seq > head or seq < 0:
-            return None
-        if seq:
-            found = head_op if seq == head else self.op_id(conn, seq)
-            if not found or found[:12] != op_id:
-                return None
-        return seq
+        return (seq, op_id) if epoch == self.epoch and seq >= 0 else None

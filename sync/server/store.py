@@ -30,7 +30,7 @@ from sync.protocol import (
 )
 from sync.server import db
 from sync.server.accounts import now_ms
-from sync.server.checks import HELD_REASON, check_scope, hold_ops
+from sync.server.checks import HELD_REASON, OPEN_HOLDS, check_scope, hold_ops
 from sync.server.config import Settings
 from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal
 from sync.server.pulls import PURGED, CursorError, Page, Puller
@@ -257,14 +257,33 @@ class ServerStore:
         listed, params = db.placeholders("i", ids)
         logged: dict[str, _Seen] = {}
         held: dict[str, _Seen] = {}
-        # the ops sent that the server already logged, or holds (one statement)
-        for op_id, digest, payload, hold_id in db.run(
-            conn,
+        roles: dict[str, str] = {}
+        open_holds: dict[str, str] = {}
+
+        def take_seen(rows: list[tuple[Any, ...]]) -> None:
+            for op_id, digest, payload, hold_id in rows:
+                (held if hold_id is not None else logged)[op_id] = _Seen(digest, payload, hold_id)
+
+        # Everything the push reads, sent together: the ops sent that the server already logged or holds,
+        # the accounts of the people who made them, the families and row states they touch (the rows
+        # locked), and the device's held families. Ops logged before or refused below are read in vain.
+        reads = db.Reads()
+        reads.add(
             f"SELECT op_id, digest, payload, NULL FROM ops WHERE op_id IN ({listed}) UNION ALL "
             f"SELECT op_id, digest, NULL, hold_id FROM held_ops WHERE op_id IN ({listed})",
             params,
-        ):
-            (held if hold_id is not None else logged)[op_id] = _Seen(digest, payload, hold_id)
+            take_seen,
+        )
+        users, user_params = db.placeholders("u", sorted({op.user for op in request.ops}))
+        reads.add(
+            f"SELECT user_id, role FROM accounts WHERE user_id IN ({users}) AND active",
+            user_params,
+            lambda rows: roles.update(rows),
+        )
+        reads.add(OPEN_HOLDS, {"device": pusher.device_id}, lambda rows: open_holds.update(rows))
+        batch.preload_families((op.family_id or "" for op in request.ops), reads)
+        batch.load(((op.table, op.row_id) for op in request.ops), reads)
+        reads.run(conn)
         canonical: dict[str, int] = {}
         fresh: list[Op] = []
         seen: set[str] = set()
@@ -300,11 +319,6 @@ class ServerStore:
                 )
             else:
                 fresh.append(op)
-        users, params = db.placeholders("u", sorted({op.user for op in fresh}))
-        roles: dict[str, str] = dict(
-            db.run(conn, f"SELECT user_id, role FROM accounts WHERE user_id IN ({users}) AND active", params)
-        )
-        batch.preload_families(op.family_id or "" for op in fresh)
         accepted: list[Op] = []
         views = {op.op_id: op.view() for op in fresh}
         for op in fresh:
@@ -318,12 +332,12 @@ class ServerStore:
             batch,
             accepted,
             sent,
+            open_holds,
             request.sync_id,
             self.settings.mass_delete_share,
             self.settings.mass_delete_families,
         )
         problems.extend(held_now)
-        batch.load((op.table, op.row_id) for op in accepted)
         for op in accepted:
             batch.apply(op, sent[op.op_id], views[op.op_id])
         batch.commit()
