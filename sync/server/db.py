@@ -123,8 +123,8 @@ ops = Table(
 )
 Index("ix_ops_family_seq", ops.c.family_id, ops.c.seq)
 Index("ix_ops_hub_seq", ops.c.hub_id, ops.c.seq)
-SHARED_OPS = text("scope IN ('reference', 'directory')")  # a pull reads these by this index alone
-Index("ix_ops_shared_seq", ops.c.seq, postgresql_where=SHARED_OPS, sqlite_where=SHARED_OPS)
+_SHARED_OPS = text("scope IN ('reference', 'directory')")  # a pull reads these by this index alone
+Index("ix_ops_shared_seq", ops.c.seq, postgresql_where=_SHARED_OPS, sqlite_where=_SHARED_OPS)
 Index("ix_ops_row", ops.c.table_name, ops.c.row_id)
 
 kept_aside = Table(
@@ -167,8 +167,8 @@ scope_changes = Table(
     Column("old_hub", String(36)),  # none for a family's first arrival
     Column("new_hub", String(36)),
 )
-MOVES = text("old_hub IS NOT NULL")  # a pull reads moves between hubs by this index alone
-Index("ix_scope_changes_moves", scope_changes.c.seq, postgresql_where=MOVES, sqlite_where=MOVES)
+_MOVED = text("old_hub IS NOT NULL")  # a pull reads moves between hubs by this index alone
+Index("ix_scope_changes_moves", scope_changes.c.seq, postgresql_where=_MOVED, sqlite_where=_MOVED)
 
 digests = Table(
     "digests",
@@ -341,7 +341,7 @@ def run_many(conn: Connection, reads: Sequence[tuple[str, Mapping[str, Any]]]) -
     if conn.dialect.name != "postgresql" or len(reads) < 2:
         return [run(conn, statement, params) for statement, params in reads]
     found: list[list[tuple[Any, ...]]] = []
-    with driver_cursor(conn, reads[0][0], reads[0][1], client=True) as cursor:
+    with driver_cursor(conn, "; ".join(statement for statement, _ in reads), client=True) as cursor:
         cursor.execute(
             "; ".join(cursor.mogrify(_pyformat(statement), dict(params)) for statement, params in reads)
         )

@@ -251,14 +251,14 @@ class Puller:
         reads = [(_TOP, {"purged": PURGED}), (PAGE, page), (_DIGESTS, {"own": f"hub:{hub}"})]
         if after:
             reads += [(_OP_ID, {"seq": after}), (_MOVES, {"after": after, "hub": hub})]
-        found = db.run_many(conn, reads)
-        top, rows, digests = found[0][0], found[1], found[2]
+        (top,), rows, digests, *since_cursor = db.run_many(conn, reads)
+        cursor_op, moves = since_cursor or ([], [])
         head, head_op, generation = int(top[0] or 0), str(top[1] or ""), str(top[2] or "")
-        if after and (after > head or not found[3] or str(found[3][0][0])[:12] != after_op):
+        if after and (after > head or not cursor_op or str(cursor_op[0][0])[:12] != after_op):
             return self.reset()  # this server lost ops the laptop had (restored from a backup)
         entered: list[str] = []
         left: list[str] = []
-        for family_id, now_hub in found[4] if after else []:
+        for family_id, now_hub in moves:
             target = entered if now_hub == hub else left
             if family_id not in target:
                 target.append(family_id)

@@ -211,27 +211,28 @@ class ServerStore:
     def admit(self, device_id: str, counter: int, user_id: str | None) -> Admitted:
         """One transaction for a signed request: records its counter, reads the device and the account.
 
-        ``last_counter`` is set when the counter was seen before (a replay). The device row is as it is
-        now, so a revoke or retire made by another server process is seen at once.
+        ``last_counter`` is set when the counter was seen before (a replay); the account is then not read.
+        The device row is as it is now, so a revoke or retire made by another server process is seen at
+        once.
         """
 
         def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
             values = {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
-            joined = db.is_postgres(conn)  # the account is read in the same statement
-            moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT if joined else _ADMIT, values)
             account = None
-            if joined and moved:
-                moved[0], account = _split_account(moved[0])
-            last = None
-            if not moved:  # a replayed counter, or no such device
-                moved = db.run_records(conn, _DEVICE, {"device": device_id})
-                last = int(moved[0]["counter"]) if moved else 0
-                joined = False
-            device = moved[0] if moved else None
-            if user_id and device is not None and not joined:
-                found = db.run_records(conn, _ACCOUNT, {"user": user_id})
-                account = found[0] if found else None
-            return Admitted(device, last, account)
+            if db.is_postgres(conn):  # with the account, in the same statement
+                moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT, values)
+                if moved:
+                    moved[0], account = _split_account(moved[0])
+            else:
+                moved = db.run_records(conn, _ADMIT, values)
+                if moved and user_id:
+                    found = db.run_records(conn, _ACCOUNT, {"user": user_id})
+                    account = found[0] if found else None
+            if moved:
+                return Admitted(moved[0], None, account)
+            # a replayed counter, or no such device: refused before any account is looked at
+            device = db.run_records(conn, _DEVICE, {"device": device_id})
+            return Admitted(device[0] if device else None, int(device[0]["counter"]) if device else 0, None)
 
         return self.single(work)
 
