@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from sync.clock import Version, op_id_for, version_op
@@ -36,6 +38,24 @@ class WireField(BaseModel):
 
     value: Any = None
     base: list[str] = Field(default_factory=list, max_length=64)
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, value: Any) -> Any:
+        """JSON has no NaN or infinity (a lenient parser reads them): a value holding one is refused."""
+        if not _finite(value):
+            raise ValueError("a value may not hold NaN or infinity")
+        return value
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    return True
 
 
 class Op(BaseModel):
@@ -69,12 +89,22 @@ class Op(BaseModel):
             saw=list(self.saw),
         )
 
-    def canonical_json(self) -> bytes:
-        """The op as sent, in a stable form: hashed for idempotency."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":")).encode()
-
     def digest(self) -> str:
-        return hashlib.sha256(self.canonical_json()).hexdigest()
+        """sha256 of the op as sent, in a stable form (keys sorted, UTF-8): hashed for idempotency."""
+        try:
+            return hashlib.sha256(orjson.dumps(self.model_dump(), option=orjson.OPT_SORT_KEYS)).hexdigest()
+        except orjson.JSONEncodeError:  # a number beyond 64 bits: only the stdlib writes it
+            return self.legacy_digest()
+
+    def legacy_digest(self) -> str:
+        """The digest the first servers logged (the stdlib's ASCII JSON, three times slower to make): an
+        op logged then and sent again still matches it."""
+        data = self.model_dump(mode="json")
+        return hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+    def same_as_logged(self, logged: str, digest: str) -> bool:
+        """Whether this op, hashed as ``digest`` now, is the one logged with digest ``logged``."""
+        return logged == digest or logged == self.legacy_digest()
 
 
 # -- HTTP conventions ----------------------------------------------------------------------------------

@@ -297,7 +297,7 @@ class ServerStore:
                 continue
             seen.add(op.op_id)
             before = logged.get(op.op_id) or held.get(op.op_id)
-            if before is not None and before.digest != digest:
+            if before is not None and not op.same_as_logged(before.digest, digest):
                 self._keep_aside(conn, op, digest, device["device_id"])
                 problems.append(
                     OpProblem(
@@ -348,7 +348,8 @@ class ServerStore:
     def _keep_aside(self, conn: Connection, op: Op, digest: str, device_id: str) -> None:
         exists = conn.execute(
             select(db.kept_aside.c.id).where(
-                db.kept_aside.c.op_id == op.op_id, db.kept_aside.c.digest == digest
+                db.kept_aside.c.op_id == op.op_id,
+                db.kept_aside.c.digest.in_({digest, op.legacy_digest()}),
             )
         ).first()
         if exists is None:

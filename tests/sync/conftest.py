@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import socket
 import threading
@@ -12,11 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import requests
 import uvicorn
 from sqlalchemy import create_engine, text
 
 from earlyhelp_desktop.core.replication import enrol
+from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.store.store import Workspace
+from sync import auth
+from sync.protocol import HEADER_COUNTER, HEADER_DEVICE, HEADER_PROTOCOL, HEADER_SIGNATURE, PROTOCOL_MAX
 from sync.server.admin import Admin
 from sync.server.app import create_app
 from sync.server.config import PasswordCost, Settings
@@ -138,3 +143,26 @@ def unlock(ws: Workspace, username: str = "s.patel") -> Workspace:
 
 
 os.environ.setdefault("EARLYHELP_SYNC_PASSWORD_MEMORY_KIB", "8192")
+
+
+class Signed:
+    """Requests signed as an enrolled laptop signs them, with any body at all (for hostile tests)."""
+
+    def __init__(self, device: DeviceFile, token: str, base: str) -> None:
+        self.device, self.token, self.base = device, token, base
+        self.session = requests.Session()
+
+    def post(self, path: str, body: bytes, *, gzip_it: bool = False, sign: bool = True) -> requests.Response:
+        headers = {HEADER_PROTOCOL: str(PROTOCOL_MAX), "Content-Type": "application/json"}
+        if sign:
+            counter = self.device.next_counter()
+            headers[HEADER_DEVICE] = self.device.device_id
+            headers[HEADER_COUNTER] = str(counter)
+            headers[HEADER_SIGNATURE] = self.device.sign(
+                auth.signing_input("POST", path, counter, self.token, body)
+            )
+            headers["Authorization"] = f"Bearer {self.token}"
+        wire = gzip.compress(body) if gzip_it else body
+        if gzip_it:
+            headers["Content-Encoding"] = "gzip"
+        return self.session.post(self.base + path, data=wire, headers=headers, timeout=30)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from earlyhelp_desktop.cli.main import main
 from earlyhelp_desktop.core.errors import NotPermitted
@@ -16,8 +16,9 @@ from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.store.models import Family, OutboxOp
 from earlyhelp_desktop.core.store.store import Store
 from sync.protocol import Op, PushRequest
+from sync.server import db
 from tests.conftest import CHEAP_KDF, PASSWORD
-from tests.sync.conftest import Laptop, RunningServer, seed, settings_for, start_server, unlock
+from tests.sync.conftest import Laptop, RunningServer, Signed, seed, settings_for, start_server, unlock
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -198,6 +199,58 @@ def test_an_op_id_reused_with_other_content_is_kept_aside(laptop: Laptop) -> Non
     assert Replicator(a).run().status == "synced"
     with a.read() as session:
         assert session.get(Family, fid).display_name == "Original"  # type: ignore[union-attr]
+
+
+def test_an_op_logged_under_the_first_digest_and_sent_again_is_acknowledged_not_kept_aside(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    a = laptop("a")
+    fid = a.services.families.add("Zoë Ó Briain").id
+    assert Replicator(a).run().status == "synced"
+    with a.read() as session:
+        row = session.scalars(select(OutboxOp).where(OutboxOp.row_id == fid)).first()
+        assert row is not None
+        op = Op.model_validate(row.payload)
+    assert op.digest() != op.legacy_digest()  # the name is not ASCII: the two forms differ
+    with sync_server.store.engine.begin() as conn:  # as a server before this one logged it
+        conn.execute(update(db.ops).where(db.ops.c.op_id == op.op_id).values(digest=op.legacy_digest()))
+    client = Replicator(a).client
+    assert client is not None
+    answer = client.push(PushRequest(sync_id="cd" * 8, ops=[op]))
+    assert (answer.acknowledged, answer.problems) == (1, [])
+    renamed = op.fields["display_name"].model_copy(update={"value": "Siân Llŷr"})
+    answer = client.push(
+        PushRequest(sync_id="ef" * 8, ops=[op.model_copy(update={"fields": {"display_name": renamed}})])
+    )
+    assert [p.status for p in answer.problems] == ["kept_aside"]
+
+
+def test_a_value_holding_nan_or_infinity_is_refused_with_a_reason(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    a = laptop("a")
+    client = Replicator(a).client
+    assert client is not None and client.token
+    device = DeviceFile.load(a.store.directory)
+    assert device is not None
+    op = {
+        "op_id": "ab" * 16,
+        "table": "family",
+        "row_id": "F9",
+        "family_id": "F9",
+        "kind": "update",
+        "stamp": 5,
+        "device": device.device_id,
+        "user": a.user.user_id,
+        "fields": {"display_name": {"value": [1.5], "base": []}},
+    }
+    for bad in ("NaN", "Infinity", "1e400"):
+        body = json.dumps({"sync_id": "ab" * 8, "ops": [op]}).replace("1.5", bad).encode()
+        response = Signed(device, client.token, sync_server.url).post("/v1/push", body)
+        assert response.status_code == 422, response.text
+        assert "NaN or infinity" in response.json()["message"]
+    with sync_server.store.engine.begin() as conn:
+        assert conn.execute(select(db.ops.c.op_id).where(db.ops.c.op_id == op["op_id"])).first() is None
 
 
 def test_the_server_takes_its_request_threads_from_the_environment_and_refuses_nonsense(
