@@ -5,10 +5,10 @@ hostile body changes nothing and never causes a 500. Request bodies may be gzip-
 are compressed when the client accepts it.
 """
 
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+import gzip
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import anyio.to_thread
 import orjson
@@ -16,7 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -50,100 +50,16 @@ from sync.protocol import (
 from sync.server import db
 from sync.server.accounts import now_ms, read_token
 from sync.server.admin import Admin
+from sync.server.asgi import ASGIApp, BodyLimit, SyncPaths, error_response, parse
 from sync.server.config import Settings
 from sync.server.pulls import Page
 from sync.server.store import ApiError, ServerStore
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
+GZIP_MINIMUM = 600  # bytes: smaller answers are sent as they are
+GZIPPED = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
 ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody} for status in (400, 401, 403, 409, 410, 413, 422, 426)
 }
-
-
-class BodyLimit:
-    """Refuses oversized bodies and inflates gzip ones (bounded, so a zip bomb is refused too)."""
-
-    def __init__(self, app: ASGIApp, max_wire: int, max_json: int) -> None:
-        self.app = app
-        self.max_wire = max_wire
-        self.max_json = max_json
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        chunks: list[bytes] = []
-        size = 0
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > self.max_wire:
-                await _send_error(send, 413, "too_large", "The request is too large.")
-                return
-            chunks.append(chunk)
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
-        headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-encoding"]
-        encoding = dict(scope["headers"]).get(b"content-encoding", b"").lower()
-        if encoding == b"gzip":
-            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            try:
-                body = inflater.decompress(body, self.max_json + 1)
-            except zlib.error:
-                await _send_error(send, 400, "bad_body", "The request body is not valid gzip.")
-                return
-            if len(body) > self.max_json or inflater.unconsumed_tail:
-                await _send_error(send, 413, "too_large", "The request is too large once decompressed.")
-                return
-        elif encoding not in (b"", b"identity"):
-            await _send_error(send, 400, "bad_body", "Only gzip request bodies are understood.")
-            return
-        scope = dict(scope)
-        scope["headers"] = [(k, v) for k, v in headers if k.lower() != b"content-length"] + [
-            (b"content-length", str(len(body)).encode())
-        ]
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
-
-
-async def _send_error(send: Send, status: int, code: str, message: str) -> None:
-    response = JSONResponse(ErrorBody(error=code, message=message).model_dump(), status_code=status)
-    await send({"type": "http.response.start", "status": status, "headers": response.raw_headers})
-    await send({"type": "http.response.body", "body": response.body})
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def parse(model: type[M], raw: bytes) -> M:
-    """A request body read as ``model``; anything else is refused as FastAPI would (422, with reasons)."""
-    try:
-        return model.model_validate_json(raw or b"null")
-    except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False, include_context=False)) from exc
-
-
-def body_of(model: type[BaseModel]) -> dict[str, Any]:
-    """The OpenAPI entry of a JSON request body read by ``parse`` (the schema is added to the document)."""
-    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 class Authed:
@@ -155,7 +71,7 @@ class Authed:
         self.counter = counter
 
 
-def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
+def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
     store = store or ServerStore(settings)
     store.start()
     admin = Admin(store)
@@ -187,22 +103,17 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         version=str(PROTOCOL_MAX),
         description="Push and pull of field-level ops between Early Help Desktop laptops and their hub.",
     )
-    app.add_middleware(GZipMiddleware, minimum_size=600, compresslevel=6)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MINIMUM, compresslevel=6)
     app.add_middleware(BodyLimit, max_wire=settings.max_body_bytes, max_json=settings.max_json_bytes)
     app.state.store = store
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        body = ErrorBody(error=exc.code, message=exc.message, detail=exc.detail)
-        return JSONResponse(body.model_dump(), status_code=exc.status)
+        return error_response(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [
-            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()[:5]
-        ]
-        body = ErrorBody(error="invalid", message="The request is not valid: " + "; ".join(problems))
-        return JSONResponse(body.model_dump(), status_code=422)
+        return error_response(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -302,19 +213,23 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         return await verify(request, False)
 
     def respond(request: Request, model: Any) -> Response:
+        """The answer, compressed here in the worker thread when the client takes gzip and it is worth it
+        (the gzip middleware passes such answers through)."""
+        headers = fresh_token(request)
+        gzip_ok = "gzip" in request.headers.get("accept-encoding", "")
         if isinstance(model, Page):
-            if model.count and "gzip" in request.headers.get("accept-encoding", ""):
-                # compressed here, in the worker thread: the gzip middleware passes it through
-                headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
-                return Response(
-                    model.gzipped(), media_type="application/json", headers=headers | fresh_token(request)
-                )
+            if model.count and gzip_ok:
+                return Response(model.gzipped(), media_type="application/json", headers=headers | GZIPPED)
             body = model.body()
         elif isinstance(model, CarriesOps):
             body = orjson.dumps(model.wire())
         else:
             body = orjson.dumps(model.model_dump(mode="json", exclude_defaults=True))
-        return Response(body, media_type="application/json", headers=fresh_token(request))
+        if gzip_ok and len(body) >= GZIP_MINIMUM:
+            return Response(
+                gzip.compress(body, 6, mtime=0), media_type="application/json", headers=headers | GZIPPED
+            )
+        return Response(body, media_type="application/json", headers=headers)
 
     def fresh_token(request: Request) -> dict[str, str]:
         fresh = getattr(request.state, "fresh_token", None)
@@ -348,43 +263,36 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         admin.confirm_escrow(authed.device, body.new_secret_sha256)
         return respond(request, Retired(wiped=False))
 
-    # Push and pull, the two requests of every sync, are checked, read once from the bytes that were
-    # signed and answered in one trip to the thread pool (not one for the signature and one more for the
-    # work, with FastAPI parsing the body a second time on the event loop).
+    # Push and pull, the two requests of every sync, are answered by SyncPaths in front of this app: each
+    # is checked, read once from the bytes that were signed and answered in one trip to the thread pool.
 
-    @app.post("/v1/push", response_model=PushResponse, responses=ERRORS, openapi_extra=body_of(PushRequest))
-    async def push(request: Request) -> Response:
-        raw = await request.body()
+    def push(request: Request, raw: bytes) -> Response:
+        authed = check_request(request, raw, True, None)
+        return respond(request, store.push(authed.device, parse(PushRequest, raw)))
 
-        def work() -> Response:
-            authed = check_request(request, raw, True, None)
-            return respond(request, store.push(authed.device, parse(PushRequest, raw)))
-
-        return await anyio.to_thread.run_sync(work, limiter=lane("push"))
-
-    @app.post("/v1/pull", response_model=PullResponse, responses=ERRORS, openapi_extra=body_of(PullRequest))
-    async def pull(request: Request) -> Response:
-        raw = await request.body()
-
-        def work() -> Response:
-            authed = check_request(request, raw, True, None)
-            body = parse(PullRequest, raw)
-            result = store.pull(authed.device, body.cursor, body.limit)
-            store.note_pull(authed.device["device_id"], body.pending, at_head=not result.more)
-            return respond(request, result)
-
-        return await anyio.to_thread.run_sync(work, limiter=lane("pull"))
+    def pull(request: Request, raw: bytes) -> Response:
+        authed = check_request(request, raw, True, None)
+        body = parse(PullRequest, raw)
+        result = store.pull(authed.device, body.cursor, body.limit)
+        store.note_pull(authed.device["device_id"], body.pending, at_head=not result.more)
+        return respond(request, result)
 
     documented = app.openapi
 
     def openapi() -> dict[str, Any]:
-        """FastAPI's document, with the request bodies that push and pull read themselves."""
+        """FastAPI's document, with push and pull (answered before FastAPI) added."""
         document = documented()
         schemas = document.setdefault("components", {}).setdefault("schemas", {})
-        for model in (PushRequest, PullRequest):
-            found = model.model_json_schema(ref_template="#/components/schemas/{model}")
-            schemas.update(found.pop("$defs", {}))
-            schemas[model.__name__] = found
+        paths = document.setdefault("paths", {})
+        for path, asked, answered in (
+            ("/v1/push", PushRequest, PushResponse),
+            ("/v1/pull", PullRequest, PullResponse),
+        ):
+            for model in (asked, answered, ErrorBody):
+                found = model.model_json_schema(ref_template="#/components/schemas/{model}")
+                schemas.update(found.pop("$defs", {}))
+                schemas[model.__name__] = found
+            paths[path] = {"post": sync_operation(path, asked, answered)}
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
@@ -411,4 +319,23 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> FastAPI:
         admin.device_wiped(authed.device)
         return respond(request, Retired(wiped=True))
 
-    return app
+    routes = {"/v1/push": (push, lambda: lane("push")), "/v1/pull": (pull, lambda: lane("pull"))}
+    return SyncPaths(app, routes, settings.max_body_bytes, settings.max_json_bytes)
+
+
+def sync_operation(path: str, asked: type[BaseModel], answered: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI operation of a path SyncPaths answers: its JSON body, its answer and its refusals."""
+
+    def content(model: type[BaseModel]) -> dict[str, Any]:
+        return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model.__name__}"}}}
+
+    refusals = {str(status): {"description": "Refused", "content": content(ErrorBody)} for status in ERRORS}
+    return {
+        "summary": path.rsplit("/", 1)[-1].capitalize(),
+        "operationId": path.strip("/").replace("/", "_"),
+        "requestBody": {"required": True, "content": content(asked)},
+        "responses": {
+            "200": {"description": "Successful Response", "content": content(answered)},
+            **refusals,
+        },
+    }

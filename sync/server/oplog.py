@@ -126,12 +126,20 @@ class Batch:
         locking = " FOR UPDATE" if db.is_postgres(self.conn) else ""  # SQLite: one writer at a time
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            listed = ", ".join(f"(:t{n}, :r{n})" for n in range(len(chunk)))
-            params = {f"t{n}": table for n, (table, _) in enumerate(chunk)}
-            params.update({f"r{n}": row_id for n, (_, row_id) in enumerate(chunk)})
+            # one index range per table ("(table_name, row_id) IN ((t, r), ...)" was planned as a scan of
+            # every row of the table, filtered, once the table outgrew its statistics)
+            tables: dict[str, list[str]] = {}
+            for table, row_id in chunk:
+                tables.setdefault(table, []).append(row_id)
+            params: dict[str, Any] = {}
+            wheres = []
+            for n, (table, row_ids) in enumerate(tables.items()):
+                listed, found = db.placeholders(f"r{n}_", row_ids)
+                params.update(found, **{f"t{n}": table})
+                wheres.append(f"(table_name = :t{n} AND row_id IN ({listed}))")
             reads.add(
                 "SELECT table_name, row_id, family_id, scope, state, row_hash FROM row_states "
-                f"WHERE (table_name, row_id) IN ({listed}) ORDER BY table_name, row_id{locking}",
+                f"WHERE {' OR '.join(wheres)} ORDER BY table_name, row_id{locking}",
                 params,
                 self._take_rows,
             )

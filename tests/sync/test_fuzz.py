@@ -158,3 +158,40 @@ def test_the_openapi_document_lists_every_endpoint(sync_server: RunningServer) -
     for path in ENDPOINTS:
         assert path in document["paths"]
     assert "Op" in json.dumps(document["components"]["schemas"])
+    for path, asked, answered in (
+        ("/v1/push", "PushRequest", "PushResponse"),
+        ("/v1/pull", "PullRequest", "PullResponse"),
+    ):
+        operation = document["paths"][path]["post"]
+        assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/" + asked)
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/" + answered
+        )
+        assert {asked, answered, "ErrorBody"} <= set(document["components"]["schemas"])
+
+
+def test_a_long_answer_to_a_push_travels_gzipped(laptop: Laptop, sync_server: RunningServer) -> None:
+    ws = laptop("a")
+    replicator = Replicator(ws)
+    device = DeviceFile.load(ws.store.directory)
+    assert device is not None and replicator.client is not None and replicator.client.token
+    ops = [
+        {
+            "op_id": f"{n:032x}",
+            "table": "family",
+            "row_id": f"elsewhere-{n}",
+            "kind": "insert",
+            "stamp": 1 + n,
+            "device": device.device_id,
+            "user": ws.user.user_id,
+            "fields": {"display_name": {"value": "Siân Llŷr"}, "hub_id": {"value": "another-hub"}},
+        }
+        for n in range(20)
+    ]
+    response = Signed(device, replicator.client.token, sync_server.url).post(
+        "/v1/push", json.dumps({"sync_id": "ab" * 8, "ops": ops}).encode()
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Encoding"] == "gzip"
+    problems = response.json()["problems"]  # inflated by requests, as by the desktop's client
+    assert [p["status"] for p in problems] == ["refused"] * 20
