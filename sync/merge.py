@@ -246,6 +246,10 @@ def check_op(spec: TableSpec, op: OpView) -> None:
         raise MergeError(f"{spec.name} has no field(s) {', '.join(sorted(unknown))} for a {op.kind}")
     if not op.fields:
         raise MergeError("an op must change at least one field")
+    if op.kind == "insert":
+        missing = sorted(k for k, f in spec.fields.items() if not f.nullable and k not in op.fields)
+        if missing:
+            raise MergeError(f"a new {spec.name} record needs {', '.join(missing)}")
     if op.kind in ("delete", "restore"):
         wanted = op.kind == "delete"
         if op.fields[DELETED].value is not wanted:

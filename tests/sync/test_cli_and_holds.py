@@ -253,6 +253,40 @@ def test_a_value_holding_nan_or_infinity_is_refused_with_a_reason(
         assert conn.execute(select(db.ops.c.op_id).where(db.ops.c.op_id == op["op_id"])).first() is None
 
 
+def test_a_new_record_without_its_required_fields_is_refused_and_laptops_keep_syncing(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    a = laptop("a")
+    client = Replicator(a).client
+    device = DeviceFile.load(a.store.directory)
+    assert client is not None and client.token and device is not None
+    op = {
+        "op_id": "cd" * 16,
+        "table": "family",
+        "row_id": "F1",
+        "family_id": "F1",
+        "kind": "insert",
+        "stamp": 5,
+        "device": device.device_id,
+        "user": a.user.user_id,
+        "fields": {"hub_id": {"value": a.home_hub_id}, "display_name": {"value": "Zoë Ó Briain"}},
+    }
+    response = Signed(device, client.token, sync_server.url).post(
+        "/v1/push", json.dumps({"sync_id": "ab" * 8, "ops": [op]}).encode()
+    )
+    assert response.status_code == 200, response.text
+    [problem] = response.json()["problems"]
+    assert (
+        problem["status"] == "refused" and "needs" in problem["reason"] and "reference" in problem["reason"]
+    )
+    # accepted, it reached every laptop of the hub, whose stores cannot hold a family without a reference
+    assert Replicator(a).run().status == "synced"
+    b = laptop("b")
+    assert Replicator(b).run().status == "synced"
+    with b.read() as session:
+        assert session.get(Family, "F1") is None
+
+
 def test_the_server_takes_its_request_threads_from_the_environment_and_refuses_nonsense(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
