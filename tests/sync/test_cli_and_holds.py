@@ -13,7 +13,7 @@ from earlyhelp_desktop.cli.main import main
 from earlyhelp_desktop.core.errors import NotPermitted
 from earlyhelp_desktop.core.replication import EnrolError, Replicator, enrol
 from earlyhelp_desktop.core.replication.device import DeviceFile
-from earlyhelp_desktop.core.store.models import Family, OutboxOp
+from earlyhelp_desktop.core.store.models import Family, OutboxOp, Person
 from earlyhelp_desktop.core.store.store import Store
 from sync.protocol import Op, PushRequest
 from sync.server import db
@@ -285,6 +285,65 @@ def test_a_new_record_without_its_required_fields_is_refused_and_laptops_keep_sy
     assert Replicator(b).run().status == "synced"
     with b.read() as session:
         assert session.get(Family, "F1") is None
+
+
+def test_an_edit_that_arrives_before_its_record_leaves_every_laptop_verified(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    a = laptop("a")
+    client = Replicator(a).client
+    device = DeviceFile.load(a.store.directory)
+    assert client is not None and client.token and device is not None
+    signed = Signed(device, client.token, sync_server.url)
+    envelope = {"device": device.device_id, "user": a.user.user_id}
+    family = {
+        "hub_id": a.home_hub_id,
+        "display_name": "Llŷr family",
+        "reference": "EH-900",
+        "confidential_address": False,
+        "status": "open",
+        "lawful_basis": "public_task",
+        "evaluation_opt_out": False,
+        "family_id": "F1",
+    }
+    person = {
+        "given_name": "Siân",
+        "family_name": "Llŷr",
+        "family_name_first": False,
+        "interpreter_needed": False,
+        "must_not_know_whereabouts": False,
+        "family_id": "F1",
+    }
+
+    def op(n: int, table: str, row: str, kind: str, values: dict[str, object]) -> dict[str, object]:
+        fields = {k: {"value": v} for k, v in values.items()}
+        return (
+            envelope
+            | {"op_id": f"{n:032x}", "stamp": 1000 + n, "table": table, "row_id": row}
+            | {
+                "family_id": "F1",
+                "kind": kind,
+                "fields": fields,
+            }
+        )
+
+    def push(*ops: dict[str, object]) -> None:
+        signed.device = DeviceFile.load(a.store.directory) or device  # its counter moved with the syncs
+        response = signed.post("/v1/push", json.dumps({"sync_id": "ab" * 8, "ops": list(ops)}).encode())
+        assert response.status_code == 200 and response.json().get("problems") is None, response.text
+
+    # a family, then an edit of one of its people whose record the server has not had yet (sent late)
+    push(op(1, "family", "F1", "insert", family), op(3, "person", "P1", "update", {"preferred_name": "Sî"}))
+    assert [Replicator(a).run().status for _ in range(2)] == ["synced", "synced"]
+    b = laptop("b")
+    assert Replicator(b).run().status == "synced"
+    push(op(2, "person", "P1", "insert", person))  # the record itself arrives
+    for ws in (a, b):
+        assert Replicator(ws).run().status == "synced"
+        with ws.read() as session:
+            found = session.get(Person, "P1")
+            assert found is not None and not found.deleted
+            assert (found.given_name, found.preferred_name, found.family_id) == ("Siân", "Sî", "F1")
 
 
 def test_the_server_takes_its_request_threads_from_the_environment_and_refuses_nonsense(
