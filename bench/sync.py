@@ -191,7 +191,8 @@ def family_ops(device: str, user: str, hub: str, count: int) -> list[Op]:
     for n in range(families):
         fid = new_id()
         tick = clock.tick()
-        values = {"reference": f"LD-{n:04d}", "display_name": f"Load {n}", "hub_id": hub, **FAMILY_FIELDS}
+        values = {"reference": f"LD-{n:04d}", "display_name": f"Load {n}", "hub_id": hub, "family_id": fid}
+        values |= FAMILY_FIELDS
         insert = Op(
             op_id=op_id_for(tick, device),
             table="family",
