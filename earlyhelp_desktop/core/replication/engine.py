@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -18,6 +19,7 @@ from typing import Any
 
 import requests
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.replication.apply import Applier
@@ -45,6 +47,7 @@ from earlyhelp_desktop.core.store.models import (
 from earlyhelp_desktop.core.store.store import Workspace
 from sync import auth, errors
 from sync.client import SyncClient
+from sync.merge import MergeError
 from sync.protocol import (
     DigestRequest,
     FamilyOpsRequest,
@@ -60,6 +63,12 @@ Progress = Callable[[str, int, int], None]
 BATCH_OPS = 250
 BATCH_BYTES = 256 * 1024  # compressed
 PULL_LIMIT = 1000
+
+log = logging.getLogger(__name__)
+UNSTORABLE = (
+    "A change from the sync server could not be stored on this laptop, so the sync stopped there. "
+    "Nothing on this laptop was lost; changes not yet sent are kept. Tell your administrator."
+)
 
 
 @dataclass
@@ -155,6 +164,9 @@ class Replicator:
             return self._finish(
                 run, "offline", "unreachable", f"The sync server could not be reached ({exc})."
             )
+        except (SQLAlchemyError, MergeError) as exc:  # the page's transaction was rolled back
+            log.error("sync stopped: a change from the server could not be stored (%s)", type(exc).__name__)
+            return self._finish(run, "failed", "error", UNSTORABLE)
         if run.retire:
             return self._retire(run)
         return self._conclude(run)
