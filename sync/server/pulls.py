@@ -245,13 +245,15 @@ class Puller:
         if position is None:
             return self.reset()
         after, after_op = position
-        # all it reads, sent together (the page's payloads follow, for the runs not in memory): what is
-        # read after a cursor this server no longer matches is not used
+        # all it reads, sent together in one snapshot (on PostgreSQL with its BEGIN and COMMIT); what is
+        # read after a cursor this server no longer matches is not used. What may follow, the id of a
+        # page's last op and the payloads of runs not in memory, is read after: neither changes once
+        # logged (a redaction's purge moves the generation read here, and the blocks made are dropped)
         page = {"hub": hub, "device": device["device_id"], "after": after, "limit": limit + 1}
         reads = [(_TOP, {"purged": PURGED}), (PAGE, page), (_DIGESTS, {"own": f"hub:{hub}"})]
         if after:
             reads += [(_OP_ID, {"seq": after}), (_MOVES, {"after": after, "hub": hub})]
-        (top,), rows, digests, *since_cursor = db.run_many(conn, reads)
+        (top,), rows, digests, *since_cursor = db.run_many(conn, reads, snapshot=True)
         cursor_op, moves = since_cursor or ([], [])
         head, head_op, generation = int(top[0] or 0), str(top[1] or ""), str(top[2] or "")
         if after and (after > head or not cursor_op or str(cursor_op[0][0])[:12] != after_op):

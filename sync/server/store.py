@@ -372,6 +372,8 @@ class ServerStore:
             self._puller = Puller(identity.epoch, identity.signing_key)
         puller = self._puller
         try:
+            if self._autocommit is not None:  # PostgreSQL: the page's reads open and close its snapshot
+                return self.single(lambda conn: puller.page(conn, device, cursor, limit))
             return self.read(lambda conn: puller.page(conn, device, cursor, limit))
         except CursorError as exc:
             raise ApiError(400, "bad_cursor", str(exc)) from exc

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from earlyhelp_desktop.core.replication import Replicator, enrol
 from earlyhelp_desktop.core.replication.device import DeviceFile
@@ -310,3 +311,23 @@ def test_a_pull_is_not_queued_behind_other_laptops_pushes(pg_url: str, tmp_path:
                 ws.lock()
         outside.dispose()
         server.stop()
+
+
+def test_a_snapshot_sent_with_its_reads_is_one_transaction_and_a_failure_leaves_no_transaction_open(
+    pg_url: str,
+) -> None:
+    store = ServerStore(settings_for(pg_url))
+    store.start()
+    autocommit = store.engine.execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        with autocommit.connect() as conn:
+            shown = db.run_many(
+                conn, [("SHOW transaction_isolation", {}), ("SHOW transaction_read_only", {})], snapshot=True
+            )
+            assert shown == [[("repeatable read",)], [("on",)]]
+            with pytest.raises(DBAPIError):
+                db.run_many(conn, [("SELECT 1", {}), ("SELECT 1 / (SELECT 0)", {})], snapshot=True)
+            assert db.run_many(conn, [("SELECT 2", {}), ("SELECT 3", {})], snapshot=True) == [[(2,)], [(3,)]]
+            assert db.run(conn, "SELECT 4") == [(4,)]  # not inside an aborted transaction
+    finally:
+        store.engine.dispose()
