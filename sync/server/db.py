@@ -381,10 +381,14 @@ def driver_cursor(
     assert driver is not None
     errors = conn.dialect.loaded_dbapi.Error
     cursor: Any
+    threshold = None
     if client:
         from psycopg import ClientCursor
 
         cursor = ClientCursor(driver)  # type: ignore[call-overload]  # the driver connection is psycopg's
+        # a message with its values in it is never sent twice: psycopg would still count it towards
+        # preparing it (hashing and keeping a copy of its text, checking its results), for nothing
+        threshold, driver.prepare_threshold = driver.prepare_threshold, None
     else:
         cursor = driver.cursor()
     try:
@@ -397,6 +401,8 @@ def driver_cursor(
             statement, dict(params or {}), exc, errors, connection_invalidated=gone, dialect=conn.dialect
         ) from exc
     finally:
+        if client:
+            driver.prepare_threshold = threshold
         try:
             cursor.close()
         except errors:

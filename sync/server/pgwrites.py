@@ -154,7 +154,7 @@ class Writes:
     @staticmethod
     def _send(conn: Connection, query: sql.Composable, result: int | None = None) -> Any:
         """Runs ``query`` (statements joined by ";") and returns the first row of statement ``result``."""
-        with db.driver_cursor(conn, "a push's writes and numbering") as cursor:
+        with db.driver_cursor(conn, "a push's writes and numbering", client=True) as cursor:
             cursor.execute(query)
             if result is None:
                 return None

@@ -329,5 +329,7 @@ def test_a_snapshot_sent_with_its_reads_is_one_transaction_and_a_failure_leaves_
                 db.run_many(conn, [("SELECT 1", {}), ("SELECT 1 / (SELECT 0)", {})], snapshot=True)
             assert db.run_many(conn, [("SELECT 2", {}), ("SELECT 3", {})], snapshot=True) == [[(2,)], [(3,)]]
             assert db.run(conn, "SELECT 4") == [(4,)]  # not inside an aborted transaction
+            # messages with their values in them are not counted towards preparing; other statements are
+            assert conn.connection.dbapi_connection.prepare_threshold == 5  # type: ignore[union-attr]
     finally:
         store.engine.dispose()
