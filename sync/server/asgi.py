@@ -140,8 +140,11 @@ class SyncPaths:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = self.routes.get(scope["path"]) if scope["type"] == "http" else None
-        if route is None or scope["method"] != "POST":
+        if route is None:
             await self.app(scope, receive, send)
+            return
+        if scope["method"] != "POST":
+            await error_response(ApiError(405, "http", "Method Not Allowed"))(scope, receive, send)
             return
         body = await read_body(scope, receive, send, self.max_wire, self.max_json)
         if body is None:
