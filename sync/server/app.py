@@ -156,7 +156,9 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
             key_bytes = auth.unb64(key) if key else b""
         except ValueError:
             key_bytes = b""
-        data = auth.signing_input(request.method, request.url.path, counter, token, body)
+        # the path as request.url.path gives it, without building the whole URL
+        path = request.scope["path"].replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+        data = auth.signing_input(request.method, path, counter, token, body)
         if len(key_bytes) != 32 or not auth.verify(key_bytes, data, signature):
             raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
         if public_key:
