@@ -32,6 +32,19 @@ def pull_light(client: SyncClient, cursor: str | None) -> LightPull:
     return client._call("POST", "/v1/pull", PullRequest(cursor=cursor), LightPull)
 
 
+class LightPushed(BaseModel):
+    """A push's answer with its pull's page, read as lightly."""
+
+    model_config = ConfigDict(extra="ignore")
+    acknowledged: int
+    problems: list[Any] = []
+    page: LightPull | None = None
+
+
+def push_light(client: SyncClient, push: PushRequest) -> LightPushed:
+    return client._call("POST", "/v1/push", push, LightPushed)
+
+
 class LightSession:
     """A virtual laptop's HTTP/1.1 transport: one kept-alive socket, each request written in one call and
     its answer read by its length. The bytes on the wire are those requests would send (gzip'd answers are
@@ -132,9 +145,11 @@ class PreparedPush(PushRequest):
     _wire: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @classmethod
-    def of(cls, ops: list[Op]) -> tuple[PreparedPush, float]:
+    def of(cls, ops: list[Op], cursor: str | None) -> tuple[PreparedPush, float]:
+        """The push of ``ops``, asking for the pull after ``cursor`` in the same request (as the desktop
+        does once its server has said it answers that)."""
         began = time.perf_counter()
-        push = cls(sync_id=uuid.uuid4().hex, ops=ops)
+        push = cls(sync_id=uuid.uuid4().hex, ops=ops, pull=PullRequest(cursor=cursor))
         push._wire = PushRequest.wire(push)
         return push, time.perf_counter() - began
 

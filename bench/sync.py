@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("EARLYHELP_SYNC_PASSWORD_MEMORY_KIB", "8192")
 
-from laptops import LightSession, MemorySigner, PreparedPush, pull_light  # noqa: E402  (bench/)
+from laptops import LightSession, MemorySigner, PreparedPush, pull_light, push_light  # noqa: E402  (bench/)
 from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from earlyhelp_desktop.core.crypto.kdf import KdfParams  # noqa: E402
@@ -254,7 +254,7 @@ def load_worker(config_path: str) -> None:
             if not page.more:
                 break
         ops = family_ops(signer.device_id, response.account.user_id, response.hub_id, config["ops"])
-        laptops.append((client, *PreparedPush.of(ops), cursor))
+        laptops.append((client, *PreparedPush.of(ops, cursor), cursor))
     print("ready", flush=True)  # the parent notes CPU use so far, then says go
     sys.stdin.readline()
     start = threading.Barrier(len(laptops))
@@ -271,16 +271,18 @@ def load_worker(config_path: str) -> None:
             one_at_a_time.acquire()
         began = time.perf_counter()
         try:
-            answer = client.push(push)
+            answer = push_light(client, push)  # its pull's first page comes with the answer
             if answer.problems:
-                raise RuntimeError(f"{len(answer.problems)} ops not accepted: {answer.problems[0].reason}")
-            received = 0
+                raise RuntimeError(f"{len(answer.problems)} ops not accepted: {answer.problems[0]}")
+            if answer.page is None:
+                raise RuntimeError("the push's pull was not answered")
+            page, received = answer.page, 0
             while True:
-                page = pull_light(client, cursor)
                 cursor = page.cursor
                 received += len(page.ops)
                 if not page.more:
                     break
+                page = pull_light(client, cursor)
             with guard:
                 timings.append(making + time.perf_counter() - began)
                 pulled.append(received)

@@ -28,6 +28,7 @@ from sync.protocol import (
     HEADER_DEVICE,
     HEADER_NEW_TOKEN,
     HEADER_PROTOCOL,
+    HEADER_PUSH_PULLS,
     HEADER_SIGNATURE,
     PROTOCOL_MAX,
     CarriesOps,
@@ -105,6 +106,7 @@ class SyncClient:
         self.protocol = protocol
         self.on_token = on_token
         self.traffic = Traffic()
+        self.push_pulls = False  # the server answers a push's pull (it said so in an answer)
 
     # -- endpoints -------------------------------------------------------------------------------
 
@@ -207,6 +209,8 @@ class SyncClient:
             fresh = response.headers.get(HEADER_NEW_TOKEN)
             if fresh:
                 self._new_token(fresh)
+            if response.headers.get(HEADER_PUSH_PULLS) == "1":
+                self.push_pulls = True
             try:
                 return response_model.model_validate(data)
             except ValidationError as exc:

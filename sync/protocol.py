@@ -7,7 +7,10 @@ Protocol versions (a client says which it speaks; the server accepts PROTOCOL_MI
   (left out when 1); table, kind, device and user only when they change; op ids left out when they
   are the stamp and device; a family row's family id left out; each field as [value] or
   [value, [base op ids]]. An op's
-  identity and its hash never depend on that encoding.
+  identity and its hash never depend on that encoding. A push may carry the pull to answer once its ops
+  are applied (``PushRequest.pull``, answered in ``PushResponse.page``): a sync that sends changes is
+  then one request, not two. Only servers whose answers say ``X-EH-Push-Pulls: 1`` take the field (the
+  first ones refuse it), so a laptop asks so only once it has seen that.
 """
 
 from __future__ import annotations
@@ -114,6 +117,7 @@ HEADER_DEVICE = "X-EH-Device"  # the enrolled device id
 HEADER_COUNTER = "X-EH-Counter"  # strictly increasing per device: replay protection without clocks
 HEADER_SIGNATURE = "X-EH-Signature"  # Ed25519 over signing_input(...), base64
 HEADER_NEW_TOKEN = "X-EH-Token"  # a refreshed user token, sent back when the old one is half spent
+HEADER_PUSH_PULLS = "X-EH-Push-Pulls"  # "1" on every answer of a server that answers a push's pull
 
 MAX_PUSH_OPS = 1000
 MAX_PULL_LIMIT = 5000
@@ -216,26 +220,6 @@ class EscrowConfirm(Strict):
     new_secret_sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
-class PushRequest(CarriesOps):
-    sync_id: str = Field(pattern=r"^[0-9a-f]{8,32}$")  # one sync: mass deletes are counted across batches
-    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
-
-
-class OpProblem(Strict):
-    op_id: str
-    status: Literal["held", "kept_aside", "refused"]
-    reason: str
-    hold_id: str | None = None
-
-
-class PushResponse(Strict):
-    """Every op not listed in ``problems`` is acknowledged (applied now or before)."""
-
-    acknowledged: int
-    problems: list[OpProblem] = Field(default_factory=list)
-    canonical: dict[str, int] = Field(default_factory=dict)  # op id -> clamped stamp, only when changed
-
-
 class PullRequest(Strict):
     cursor: str | None = Field(default=None, max_length=400)
     limit: int = Field(default=1000, ge=1, le=MAX_PULL_LIMIT)
@@ -251,6 +235,31 @@ class PullResponse(CarriesOps):
     left: list[str] = Field(default_factory=list)  # families that went to another hub: evict when acked
     digest: dict[str, str] | None = None  # bucket -> digest, at the snapshot of the last page
     message: SignedMessage | None = None  # retire
+
+
+class PushRequest(CarriesOps):
+    sync_id: str = Field(pattern=r"^[0-9a-f]{8,32}$")  # one sync: mass deletes are counted across batches
+    ops: list[Op] = Field(max_length=MAX_PUSH_OPS)
+    # the pull to answer once these ops are applied, in the same answer: one request, one round trip
+    # fewer per sync (only to a server that says it does, HEADER_PUSH_PULLS; others refuse the field)
+    pull: PullRequest | None = None
+
+
+class OpProblem(Strict):
+    op_id: str
+    status: Literal["held", "kept_aside", "refused"]
+    reason: str
+    hold_id: str | None = None
+
+
+class PushResponse(Strict):
+    """Every op not listed in ``problems`` is acknowledged (applied now or before). ``page``: the answer
+    to the push's ``pull``, read after its ops were applied."""
+
+    acknowledged: int
+    problems: list[OpProblem] = Field(default_factory=list)
+    canonical: dict[str, int] = Field(default_factory=dict)  # op id -> clamped stamp, only when changed
+    page: PullResponse | None = None
 
 
 class FamilyOpsRequest(Strict):

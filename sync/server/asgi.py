@@ -123,13 +123,13 @@ class BodyLimit:
 
 
 class SyncPaths:
-    """Answers ``POST`` to each path in ``routes`` with its work, run in a worker thread under its lane;
-    passes everything else on to ``app``."""
+    """Answers ``POST`` to each path in ``routes`` with its work, run in a worker thread under the lane
+    chosen for its body; passes everything else on to ``app``."""
 
     def __init__(
         self,
         app: ASGIApp,
-        routes: Mapping[str, tuple[Work, Callable[[], anyio.CapacityLimiter]]],
+        routes: Mapping[str, tuple[Work, Callable[[bytes], anyio.CapacityLimiter]]],
         max_wire: int,
         max_json: int,
     ) -> None:
@@ -158,5 +158,5 @@ class SyncPaths:
             except (ApiError, RequestValidationError) as exc:
                 return error_response(exc)
 
-        response = await anyio.to_thread.run_sync(answer, limiter=lane())
+        response = await anyio.to_thread.run_sync(answer, limiter=lane(body))
         await response(scope, receive, send)

@@ -201,7 +201,12 @@ class Page:
         return b'{"ops":' + self.ops_json() + self._tail()
 
     def gzipped(self) -> bytes:
-        return zlib.compress(self.body(), GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)
+        return gzip_page(self.body())
+
+
+def gzip_page(body: bytes) -> bytes:
+    """A page's answer, gzip'd at the level chosen for pages."""
+    return zlib.compress(body, GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)
 
 
 # (seq, device) of the ops a laptop of :hub pulls after :after: the hub's family ops and everyone's

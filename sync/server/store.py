@@ -366,11 +366,21 @@ class ServerStore:
 
     # -- pull ------------------------------------------------------------------------------------------
 
-    def pull(self, device: db.Record, cursor: str | None, limit: int) -> Page:
+    def _pulls(self) -> Puller:
         if self._puller is None:
             identity = self.identity()
             self._puller = Puller(identity.epoch, identity.signing_key)
-        puller = self._puller
+        return self._puller
+
+    def check_cursor(self, cursor: str | None) -> None:
+        """Refuses (400) a cursor no server wrote, before a push that carries it is applied."""
+        try:
+            self._pulls().read_cursor(cursor)
+        except CursorError as exc:
+            raise ApiError(400, "bad_cursor", str(exc)) from exc
+
+    def pull(self, device: db.Record, cursor: str | None, limit: int) -> Page:
+        puller = self._pulls()
         try:
             if self._autocommit is not None:  # PostgreSQL: the page's reads open and close its snapshot
                 return self.single(lambda conn: puller.page(conn, device, cursor, limit))

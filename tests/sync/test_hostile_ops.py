@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select, update
 
 from earlyhelp_desktop.core.replication import Replicator
 from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.store.models import Family, OutboxOp, Person
-from sync.protocol import Op, PushRequest, WireField
+from sync import errors
+from sync.protocol import Op, PullRequest, PushRequest, WireField
 from sync.server import db
 from sync.server.oplog import Batch, Pusher
 from tests.sync.conftest import Laptop, RunningServer, Signed
@@ -193,3 +195,23 @@ def test_a_change_from_the_server_the_laptop_cannot_store_stops_the_sync_with_a_
     with a.read() as session:  # the page was rolled back; the offline change is safe (sent before the pull)
         assert session.get(Family, "F1") is None
         assert session.get(Family, kept) is not None
+
+
+def test_a_push_whose_pull_has_a_forged_cursor_is_refused_before_anything_is_applied(
+    laptop: Laptop, sync_server: RunningServer
+) -> None:
+    a = laptop("a")
+    fid = a.services.families.add("Zoë Ó Briain").id
+    with a.read() as session:
+        ops = [Op.model_validate(r.payload) for r in session.scalars(select(OutboxOp)).all()]
+    client = Replicator(a).client
+    assert client is not None
+    forged = PullRequest(cursor="eyJlIjoibm90LW91cnMi")  # base64 of a truncated JSON object
+    with pytest.raises(errors.Refused) as refused:
+        client.push(PushRequest(sync_id="ab" * 8, ops=ops, pull=forged))
+    assert refused.value.code == "bad_cursor"
+    with sync_server.store.engine.begin() as conn:
+        assert conn.execute(select(db.ops.c.op_id).where(db.ops.c.family_id == fid)).first() is None
+    assert Replicator(a).run().status == "synced"  # then sent as it should be
+    with sync_server.store.engine.begin() as conn:
+        assert conn.execute(select(db.ops.c.op_id).where(db.ops.c.family_id == fid)).first() is not None

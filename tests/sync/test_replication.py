@@ -48,6 +48,19 @@ def test_a_no_op_sync_is_one_request(laptop: Laptop) -> None:
     assert report.requests == 1
 
 
+def test_a_sync_with_changes_is_one_request_that_also_brings_the_others_changes(laptop: Laptop) -> None:
+    a = laptop("a")
+    b = laptop("b", "j.okafor")
+    synced(a, b)  # each has heard the server say it answers a push's pull, and kept that
+    mine = b.services.families.add("Llŷr").id
+    theirs = a.services.families.add("Ó Briain").id
+    report = Replicator(a).run()
+    assert (report.status, report.requests) == ("synced", 1) and report.pushed >= 1
+    report = Replicator(b).run()  # its push, and a's family in the same answer
+    assert (report.status, report.requests) == ("synced", 1) and report.pushed >= 1 and report.pulled >= 1
+    assert {f.id for f in b.services.families.search("")} >= {mine, theirs}
+
+
 def test_concurrent_guarded_edits_are_kept_until_a_supervisor_chooses(laptop: Laptop) -> None:
     a = laptop("a")
     b = laptop("b", "j.okafor")

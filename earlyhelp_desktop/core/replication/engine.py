@@ -32,6 +32,7 @@ from earlyhelp_desktop.core.replication.local import (
     GENERATION,
     LAST_REPORT,
     LAST_SYNCED,
+    PUSH_PULLS,
     TOKENS,
     Known,
     get_json,
@@ -80,6 +81,7 @@ class _Run:
     verified: bool = False
     at_head: bool = False
     retire: bool = False
+    first_page: PullResponse | None = None  # the answer to the last push's pull, still to apply
 
 
 class Cancelled(Exception):
@@ -100,6 +102,7 @@ class Replicator:
         self.device = DeviceFile.load(ws.store.directory)
         self.password = password
         self.client = client
+        self._push_pulls_kept = False
         if self.client is None and self.device is not None:
             self.client = SyncClient(self.device.server_url)
         if self.client is not None and self.device is not None:
@@ -185,7 +188,12 @@ class Replicator:
             if self.password:
                 self.login(self.password)
         self._keep_clock_ahead()
-        self._push(run, say, stop, states=("pending", "held"))
+        self._learn_push_pulls()
+        self._push(run, say, stop, states=("pending", "held"), then_pull=True)
+        self._pull_and_verify(run, say, stop)
+        self._learn_push_pulls()
+
+    def _pull_and_verify(self, run: _Run, say: Progress, stop: Callable[[], bool]) -> None:
         for _ in range(3):
             final = self._pull(run, say, stop)
             self._evict()
@@ -198,7 +206,28 @@ class Replicator:
 
     # -- push ------------------------------------------------------------------------------------------
 
-    def _push(self, run: _Run, say: Progress, stop: Callable[[], bool], states: tuple[str, ...]) -> None:
+    def _learn_push_pulls(self) -> None:
+        """Whether the server answers a push's pull: remembered from any answer that said so."""
+        assert self.client is not None
+        if self.client.push_pulls:
+            if not self._push_pulls_kept:
+                with self._remote() as session:
+                    set_meta(session, PUSH_PULLS, "1")
+                self._push_pulls_kept = True
+            return
+        with self.ws.read() as session:
+            self.client.push_pulls = self._push_pulls_kept = get_meta(session, PUSH_PULLS) == "1"
+
+    def _push(
+        self,
+        run: _Run,
+        say: Progress,
+        stop: Callable[[], bool],
+        states: tuple[str, ...],
+        then_pull: bool = False,
+    ) -> None:
+        """Sends the outbox in batches. ``then_pull``: the last batch asks for the first pull page too
+        (``run.first_page``), when the server answers that."""
         assert self.client is not None
         sync_id = uuid.uuid4().hex
         with self.ws.read() as session:
@@ -213,14 +242,19 @@ class Replicator:
                     select(OutboxOp.seq, OutboxOp.payload)
                     .where(OutboxOp.state.in_(states), OutboxOp.seq > after)
                     .order_by(OutboxOp.seq)
-                    .limit(BATCH_OPS)
+                    .limit(BATCH_OPS + 1)  # one more: whether this batch is the last
                 ).all()
             if not rows:
                 return
-            batch = _fit([Op.model_validate(r.payload) for r in rows])
+            batch = _fit([Op.model_validate(r.payload) for r in rows[:BATCH_OPS]])
             after = rows[len(batch) - 1].seq
-            response = self.client.push(PushRequest(sync_id=sync_id, ops=batch))
+            pull = None
+            if then_pull and self.client.push_pulls and len(batch) == len(rows):  # the last batch
+                with self.ws.read() as session:
+                    pull = PullRequest(cursor=get_meta(session, CURSOR), limit=PULL_LIMIT)
+            response = self.client.push(PushRequest(sync_id=sync_id, ops=batch, pull=pull))
             self._acknowledge(batch, response.problems, response.canonical, run)
+            run.first_page = response.page
             done += len(batch)
             say("push", done, total)
 
@@ -275,10 +309,12 @@ class Replicator:
         while True:
             if stop():
                 raise Cancelled()
-            with self.ws.read() as session:
-                cursor = get_meta(session, CURSOR)
-                pending = session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0
-            response = self.client.pull(PullRequest(cursor=cursor, limit=PULL_LIMIT, pending=pending))
+            response, run.first_page = run.first_page, None
+            if response is None:
+                with self.ws.read() as session:
+                    cursor = get_meta(session, CURSOR)
+                    pending = session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0
+                response = self.client.pull(PullRequest(cursor=cursor, limit=PULL_LIMIT, pending=pending))
             if response.reset:
                 self._server_lost_data(run, say, stop, response.cursor)
                 continue

@@ -37,6 +37,7 @@ TOKENS = "sync.tokens"
 LAST_REPORT = "sync.last_report"
 LAST_SYNCED = "sync.last_synced_at"
 EVICT = "sync.evict"
+PUSH_PULLS = "sync.push_pulls"  # "1": the server answers a push's pull (it said so)
 GENERATION = "sync.generation"  # moves whenever replicated rows change outside change capture
 DIGEST_CACHE = "sync.digest_cache"
 
