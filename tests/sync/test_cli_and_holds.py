@@ -7,15 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from earlyhelp_desktop.cli.main import main
 from earlyhelp_desktop.core.errors import NotPermitted
 from earlyhelp_desktop.core.replication import EnrolError, Replicator, enrol
 from earlyhelp_desktop.core.replication.device import DeviceFile
-from earlyhelp_desktop.core.store.models import Family, OutboxOp
+from earlyhelp_desktop.core.store.models import Family
 from earlyhelp_desktop.core.store.store import Store
-from sync.protocol import Op, PushRequest
 from tests.conftest import CHEAP_KDF, PASSWORD
 from tests.sync.conftest import Laptop, RunningServer, seed, settings_for, start_server, unlock
 
@@ -173,31 +171,6 @@ def test_a_mass_delete_waits_for_a_supervisor(tmp_path: Path) -> None:
         b.lock()
     finally:
         server.stop()
-
-
-def test_an_op_id_reused_with_other_content_is_kept_aside(laptop: Laptop) -> None:
-    a = laptop("a")
-    fid = a.services.families.add("Original").id
-    assert Replicator(a).run().status == "synced"
-    with a.read() as session:
-        row = session.scalars(select(OutboxOp).where(OutboxOp.row_id == fid)).first()
-        assert row is not None
-        op = Op.model_validate(row.payload)
-    changed = op.model_copy(
-        update={
-            "fields": {
-                **op.fields,
-                "display_name": op.fields["display_name"].model_copy(update={"value": "Other"}),
-            }
-        }
-    )
-    client = Replicator(a).client
-    assert client is not None
-    answer = client.push(PushRequest(sync_id="cd" * 8, ops=[changed]))
-    assert [p.status for p in answer.problems] == ["kept_aside"]
-    assert Replicator(a).run().status == "synced"
-    with a.read() as session:
-        assert session.get(Family, fid).display_name == "Original"  # type: ignore[union-attr]
 
 
 def test_the_server_takes_its_request_threads_from_the_environment_and_refuses_nonsense(

@@ -11,11 +11,56 @@ from sqlalchemy import select, update
 from earlyhelp_desktop.core.replication import Replicator
 from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.store.models import Family, OutboxOp, Person
+from earlyhelp_desktop.core.store.store import Workspace
 from sync import errors
 from sync.protocol import Op, PullRequest, PushRequest, WireField
 from sync.server import db
 from sync.server.oplog import Batch, Pusher
 from tests.sync.conftest import Laptop, RunningServer, Signed
+
+
+def enrolled(laptop: Laptop, sync_server: RunningServer) -> tuple[Workspace, DeviceFile, Signed]:
+    """Laptop "a", its enrolment, and requests signed as it with any body at all."""
+    a = laptop("a")
+    client = Replicator(a).client
+    device = DeviceFile.load(a.store.directory)
+    assert client is not None and client.token and device is not None
+    return a, device, Signed(device, client.token, sync_server.url)
+
+
+def sent(ws: Workspace, row_id: str) -> Op:
+    """The first op this laptop sent for ``row_id``, as it sent it."""
+    with ws.read() as session:
+        row = session.scalars(select(OutboxOp).where(OutboxOp.row_id == row_id)).first()
+        assert row is not None
+        return Op.model_validate(row.payload)
+
+
+def envelope(ws: Workspace, device: DeviceFile, **op: object) -> dict[str, object]:
+    """An op as a hostile or broken client of this laptop's might send it."""
+    return {"device": device.device_id, "user": ws.user.user_id, "stamp": 5} | op
+
+
+def test_an_op_id_reused_with_other_content_is_kept_aside(laptop: Laptop) -> None:
+    a = laptop("a")
+    fid = a.services.families.add("Original").id
+    assert Replicator(a).run().status == "synced"
+    op = sent(a, fid)
+    changed = op.model_copy(
+        update={
+            "fields": {
+                **op.fields,
+                "display_name": op.fields["display_name"].model_copy(update={"value": "Other"}),
+            }
+        }
+    )
+    client = Replicator(a).client
+    assert client is not None
+    answer = client.push(PushRequest(sync_id="cd" * 8, ops=[changed]))
+    assert [p.status for p in answer.problems] == ["kept_aside"]
+    assert Replicator(a).run().status == "synced"
+    with a.read() as session:
+        assert session.get(Family, fid).display_name == "Original"  # type: ignore[union-attr]
 
 
 def test_an_op_logged_under_the_first_digest_and_sent_again_is_acknowledged_not_kept_aside(
@@ -24,10 +69,7 @@ def test_an_op_logged_under_the_first_digest_and_sent_again_is_acknowledged_not_
     a = laptop("a")
     fid = a.services.families.add("Zoë Ó Briain").id
     assert Replicator(a).run().status == "synced"
-    with a.read() as session:
-        row = session.scalars(select(OutboxOp).where(OutboxOp.row_id == fid)).first()
-        assert row is not None
-        op = Op.model_validate(row.payload)
+    op = sent(a, fid)
     assert op.digest() != op.legacy_digest()  # the name is not ASCII: the two forms differ
     with sync_server.store.engine.begin() as conn:  # as a server before this one logged it
         conn.execute(update(db.ops).where(db.ops.c.op_id == op.op_id).values(digest=op.legacy_digest()))
@@ -45,25 +87,20 @@ def test_an_op_logged_under_the_first_digest_and_sent_again_is_acknowledged_not_
 def test_a_value_holding_nan_or_infinity_is_refused_with_a_reason(
     laptop: Laptop, sync_server: RunningServer
 ) -> None:
-    a = laptop("a")
-    client = Replicator(a).client
-    assert client is not None and client.token
-    device = DeviceFile.load(a.store.directory)
-    assert device is not None
-    op = {
-        "op_id": "ab" * 16,
-        "table": "family",
-        "row_id": "F9",
-        "family_id": "F9",
-        "kind": "update",
-        "stamp": 5,
-        "device": device.device_id,
-        "user": a.user.user_id,
-        "fields": {"display_name": {"value": [1.5], "base": []}},
-    }
+    a, device, signed = enrolled(laptop, sync_server)
+    op = envelope(
+        a,
+        device,
+        op_id="ab" * 16,
+        table="family",
+        row_id="F9",
+        family_id="F9",
+        kind="update",
+        fields={"display_name": {"value": [1.5], "base": []}},
+    )
     for bad in ("NaN", "Infinity", "1e400"):
         body = json.dumps({"sync_id": "ab" * 8, "ops": [op]}).replace("1.5", bad).encode()
-        response = Signed(device, client.token, sync_server.url).post("/v1/push", body)
+        response = signed.post("/v1/push", body)
         assert response.status_code == 422, response.text
         assert "NaN or infinity" in response.json()["message"]
     with sync_server.store.engine.begin() as conn:
@@ -73,24 +110,18 @@ def test_a_value_holding_nan_or_infinity_is_refused_with_a_reason(
 def test_a_new_record_without_its_required_fields_is_refused_and_laptops_keep_syncing(
     laptop: Laptop, sync_server: RunningServer
 ) -> None:
-    a = laptop("a")
-    client = Replicator(a).client
-    device = DeviceFile.load(a.store.directory)
-    assert client is not None and client.token and device is not None
-    op = {
-        "op_id": "cd" * 16,
-        "table": "family",
-        "row_id": "F1",
-        "family_id": "F1",
-        "kind": "insert",
-        "stamp": 5,
-        "device": device.device_id,
-        "user": a.user.user_id,
-        "fields": {"hub_id": {"value": a.home_hub_id}, "display_name": {"value": "Zoë Ó Briain"}},
-    }
-    response = Signed(device, client.token, sync_server.url).post(
-        "/v1/push", json.dumps({"sync_id": "ab" * 8, "ops": [op]}).encode()
+    a, device, signed = enrolled(laptop, sync_server)
+    op = envelope(
+        a,
+        device,
+        op_id="cd" * 16,
+        table="family",
+        row_id="F1",
+        family_id="F1",
+        kind="insert",
+        fields={"hub_id": {"value": a.home_hub_id}, "display_name": {"value": "Zoë Ó Briain"}},
     )
+    response = signed.post("/v1/push", json.dumps({"sync_id": "ab" * 8, "ops": [op]}).encode())
     assert response.status_code == 200, response.text
     [problem] = response.json()["problems"]
     assert (
@@ -107,12 +138,7 @@ def test_a_new_record_without_its_required_fields_is_refused_and_laptops_keep_sy
 def test_an_edit_that_arrives_before_its_record_leaves_every_laptop_verified(
     laptop: Laptop, sync_server: RunningServer
 ) -> None:
-    a = laptop("a")
-    client = Replicator(a).client
-    device = DeviceFile.load(a.store.directory)
-    assert client is not None and client.token and device is not None
-    signed = Signed(device, client.token, sync_server.url)
-    envelope = {"device": device.device_id, "user": a.user.user_id}
+    a, device, signed = enrolled(laptop, sync_server)
     family = {
         "hub_id": a.home_hub_id,
         "display_name": "Llŷr family",
@@ -134,15 +160,8 @@ def test_an_edit_that_arrives_before_its_record_leaves_every_laptop_verified(
 
     def op(n: int, table: str, row: str, kind: str, values: dict[str, object]) -> dict[str, object]:
         fields = {k: {"value": v} for k, v in values.items()}
-        return (
-            envelope
-            | {"op_id": f"{n:032x}", "stamp": 1000 + n, "table": table, "row_id": row}
-            | {
-                "family_id": "F1",
-                "kind": kind,
-                "fields": fields,
-            }
-        )
+        identity = {"op_id": f"{n:032x}", "stamp": 1000 + n, "table": table, "row_id": row}
+        return envelope(a, device, **identity, family_id="F1", kind=kind, fields=fields)
 
     def push(*ops: dict[str, object]) -> None:
         signed.device = DeviceFile.load(a.store.directory) or device  # its counter moved with the syncs
