@@ -5,7 +5,6 @@ hostile body changes nothing and never causes a 500. Request bodies may be gzip-
 are compressed when the client accepts it.
 """
 
-import gzip
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
@@ -239,9 +238,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
         else:
             body = orjson.dumps(model.model_dump(mode="json", exclude_defaults=True))
         if gzip_ok and len(body) >= GZIP_MINIMUM:
-            return Response(
-                gzip.compress(body, 6, mtime=0), media_type="application/json", headers=headers | GZIPPED
-            )
+            return Response(gzip_page(body), media_type="application/json", headers=headers | GZIPPED)
         return Response(body, media_type="application/json", headers=headers)
 
     def fresh_token(request: Request) -> dict[str, str]:

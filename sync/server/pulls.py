@@ -205,7 +205,7 @@ class Page:
 
 
 def gzip_page(body: bytes) -> bytes:
-    """A page's answer, gzip'd at the level chosen for pages."""
+    """An answer gzip'd at the level chosen for pages (the server's answers are compressed so alike)."""
     return zlib.compress(body, GZIP_LEVEL, wbits=16 + zlib.MAX_WBITS)
 
 

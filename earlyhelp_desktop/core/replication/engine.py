@@ -248,10 +248,8 @@ class Replicator:
                 return
             batch = _fit([Op.model_validate(r.payload) for r in rows[:BATCH_OPS]])
             after = rows[len(batch) - 1].seq
-            pull = None
-            if then_pull and self.client.push_pulls and len(batch) == len(rows):  # the last batch
-                with self.ws.read() as session:
-                    pull = PullRequest(cursor=get_meta(session, CURSOR), limit=PULL_LIMIT)
+            last = len(batch) == len(rows)
+            pull = self._pull_request(after) if then_pull and self.client.push_pulls and last else None
             response = self.client.push(PushRequest(sync_id=sync_id, ops=batch, pull=pull))
             self._acknowledge(batch, response.problems, response.canonical, run)
             run.first_page = response.page
@@ -311,10 +309,7 @@ class Replicator:
                 raise Cancelled()
             response, run.first_page = run.first_page, None
             if response is None:
-                with self.ws.read() as session:
-                    cursor = get_meta(session, CURSOR)
-                    pending = session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0
-                response = self.client.pull(PullRequest(cursor=cursor, limit=PULL_LIMIT, pending=pending))
+                response = self.client.pull(self._pull_request())
             if response.reset:
                 self._server_lost_data(run, say, stop, response.cursor)
                 continue
@@ -338,6 +333,15 @@ class Replicator:
             if not response.more:
                 run.at_head = True
                 return response
+
+    def _pull_request(self, sending: int = 0) -> PullRequest:
+        """The next page after the cursor, saying what waits here (for the administrator's view): the
+        changes after outbox number ``sending``, when the ones up to it go in the same request."""
+        with self.ws.read() as session:
+            cursor = get_meta(session, CURSOR)
+            waiting = (OutboxOp.state == "pending", OutboxOp.seq > sending)
+            pending = session.scalar(select(func.count()).where(*waiting)) or 0
+        return PullRequest(cursor=cursor, limit=PULL_LIMIT, pending=pending)
 
     def _server_lost_data(self, run: _Run, say: Progress, stop: Callable[[], bool], cursor: str) -> None:
         """The server was restored from a backup: send our acknowledged ops again, then pull it all."""
