@@ -11,7 +11,7 @@ Prints:
     .venv/bin/python bench/sync.py [--changes 1000] [--laptops 200] [--database-url URL] [--skip-load]
 
 BENCH_SPY=SECONDS records a py-spy profile (GIL holders) of each server process during section 3 into
-/tmp/spy-PID.txt (needs py-spy on PATH).
+/tmp/spy-PID.txt (needs py-spy on PATH), BENCH_SPY_RATE samples a second (default 200).
 
 Section 3 needs PostgreSQL (--database-url or EARLYHELP_TEST_DATABASE_URL); it uses a fresh schema and
 drops it afterwards.
@@ -432,7 +432,7 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
                         "-o",
                         f"/tmp/spy-{p.pid}.txt",
                         "-r",
-                        "200",
+                        os.environ.get("BENCH_SPY_RATE", "200"),
                         "--gil",
                     ],
                     stdout=subprocess.DEVNULL,
@@ -471,10 +471,10 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         pairs = zip(processes, started_cpu, strict=True)
         server_cpu = [cpu_seconds(p.pid) - before for p, before in pairs]
         print(
-            f"   CPU during the syncs: load generator {data['cpu']:.1f} s; server processes "
-            + ", ".join(f"{c:.1f} s" for c in server_cpu)
-            + f"; PostgreSQL {database:.1f} s"
-            + f"; the rest of the system {busy - data['cpu'] - sum(server_cpu) - database:.1f} s"
+            f"   CPU during the syncs: load generator {data['cpu']:.2f} s; server processes "
+            + ", ".join(f"{c:.2f} s" for c in server_cpu)
+            + f"; PostgreSQL {database:.2f} s"
+            + f"; the rest of the system {busy - data['cpu'] - sum(server_cpu) - database:.2f} s"
             + f"; the machine's {os.cpu_count()} cores were {100 * busy / max(busy + idle, 1e-9):.0f}% busy"
         )
         for failure in data["failures"][:3]:

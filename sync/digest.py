@@ -10,22 +10,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+import orjson
 
 from sync.merge import RowState, Scope
 
 ZERO = "0" * 32
+# printable ASCII (what version ids and field names are made of) orjson writes as the standard library
+# does; a row with anything else in its metadata is hashed from the standard library's text
+_PRINTABLE = re.compile(rb"[ -~]*")
+HASHED = ("frontier", "unseen", "saw", "redacted")  # a row's metadata that says which ops it absorbed
 
 
 def row_hash(state: RowState) -> int:
-    meta = state.meta_json() or {}
-    body = json.dumps(
-        [state.table, state.row_id, state.version, {k: meta.get(k) for k in sorted(meta) if k != "others"}],
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return int.from_bytes(hashlib.sha256(body.encode()).digest()[:16], "big")
+    return meta_hash(state.table, state.row_id, state.version, state.meta_json())
+
+
+def meta_hash(table: str, row_id: str, version: str | None, meta: Mapping[str, Any] | None) -> int:
+    """A row's 128-bit hash from its stored metadata (as ``RowState.meta_json`` makes it), without
+    building the row: a laptop's digest check hashes every row it holds."""
+    meta = meta or {}
+    body = [table, row_id, version, {k: meta[k] for k in sorted(HASHED) if meta.get(k)}]
+    text = orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    if not _PRINTABLE.fullmatch(text):  # the standard library escapes these as \uXXXX: hash its text
+        text = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    return int.from_bytes(hashlib.sha256(text).digest()[:16], "big")
 
 
 def bucket_of(scope: str, hub_id: str | None) -> str | None:

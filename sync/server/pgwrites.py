@@ -4,7 +4,7 @@ A push's row states, families and moved ops are written by a few statements that
 from one JSON document (dumped in C, parsed by PostgreSQL), not by an ``executemany`` the driver sends
 row by row. They are queued, then sent with the numbering statement and the COMMIT in one message of the
 simple protocol: one round trip, and the counter row is locked only while PostgreSQL works, never while
-this busy process gets round to saying COMMIT. Values are quoted by psycopg as literals.
+this busy process gets round to saying COMMIT. The documents travel as dollar-quoted constants.
 
 The numbering statement reads the counter row first in every part, so its lock is always taken before
 any digest row's (no deadlock) and is the only wait: pushes queue once, for one round trip.
@@ -12,14 +12,16 @@ any digest row's (no deadlock) and is the only wait: pushes queue once, for one 
 
 from __future__ import annotations
 
+import re
+import secrets
 from typing import Any
 
 import orjson
-from psycopg import sql
 from sqlalchemy import Connection
 
 from sync.server import db
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 ROW = "table_name text, row_id text, family_id text, scope text, state text, row_hash text"
 FAMILY = "family_id text, hub_id text, deleted boolean"
 OP_COLUMNS = (
@@ -64,15 +66,29 @@ NUMBERING = (
 )
 
 
-def _document(rows: list[dict[str, Any]]) -> sql.Literal:
-    return sql.Literal(orjson.dumps(rows).decode())
+def _document(rows: list[Any]) -> bytes:
+    """``rows`` as a JSON array in a dollar-quoted string constant: its bytes go into the message as they
+    are, neither escaped here nor unescaped by PostgreSQL (quoting 46 kB as a literal took 166 us; this,
+    16 us). The tag is one the text does not hold, and the text ends with "]", so it cannot end a tag."""
+    text = orjson.dumps(rows)
+    tag = b"$eh$"
+    while tag in text:
+        tag = b"$eh" + secrets.token_hex(4).encode() + b"$"
+    return tag + text + tag
+
+
+def _statement(template: str, **values: bytes) -> bytes:
+    """``template`` with each ``{name}`` in it replaced by its bytes (a document, or a number's digits),
+    in one pass over the template: what a document holds is never read as a placeholder."""
+    pieces = _PLACEHOLDER.split(template)  # text, name, text, name, ..., text
+    return b"".join(values[piece] if n % 2 else piece.encode() for n, piece in enumerate(pieces))
 
 
 class Writes:
     """The writes of one push, queued to go with its numbering."""
 
     def __init__(self) -> None:
-        self.statements: list[sql.Composable] = []
+        self.statements: list[bytes] = []
 
     def insert_rows(self, rows: list[dict[str, Any]]) -> None:
         self._add(
@@ -116,12 +132,12 @@ class Writes:
 
     def _add(self, template: str, rows: list[dict[str, Any]]) -> None:
         if rows:
-            self.statements.append(sql.SQL(template).format(rows=_document(rows)))
+            self.statements.append(_statement(template, rows=_document(rows)))
 
     def flush(self, conn: Connection) -> None:
         """Sends what is queued, when no numbering follows."""
         if self.statements:
-            self._send(conn, sql.SQL("; ").join(self.statements))
+            self._send(conn, b"; ".join(self.statements))
             self.statements = []
 
     def number(
@@ -135,24 +151,25 @@ class Writes:
     ) -> int:
         """Sends the queued writes, then takes the numbers, logs the ops and scope moves and xors the
         digests (and commits, when ``commit``). Returns the number before the first op's."""
-        numbering = sql.SQL(NUMBERING).format(
-            n=sql.Literal(len(ops)),
-            now=sql.Literal(now),
+        numbering = _statement(
+            NUMBERING,
+            n=str(int(len(ops))).encode(),
+            now=str(int(now)).encode(),
             ops=_document([{"ord": n, **r} for n, r in enumerate(ops, start=1)]),
             moves=_document(moves),
             digests=_document(digests),
         )
         parts = [*self.statements, numbering]
         if commit:
-            parts.append(sql.SQL("COMMIT"))
+            parts.append(b"COMMIT")
         self.statements = []
-        found = self._send(conn, sql.SQL("; ").join(parts), result=len(parts) - (2 if commit else 1))
+        found = self._send(conn, b"; ".join(parts), result=len(parts) - (2 if commit else 1))
         if found is None:
             raise RuntimeError("the op counter row is missing")
         return int(found[0])
 
     @staticmethod
-    def _send(conn: Connection, query: sql.Composable, result: int | None = None) -> Any:
+    def _send(conn: Connection, query: bytes, result: int | None = None) -> Any:
         """Runs ``query`` (statements joined by ";") and returns the first row of statement ``result``."""
         with db.driver_cursor(conn, "a push's writes and numbering", client=True) as cursor:
             cursor.execute(query)
