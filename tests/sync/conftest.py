@@ -17,8 +17,9 @@ import requests
 import uvicorn
 from sqlalchemy import create_engine, text
 
-from earlyhelp_desktop.core.replication import enrol
+from earlyhelp_desktop.core.replication import enrol, verify
 from earlyhelp_desktop.core.replication.device import DeviceFile
+from earlyhelp_desktop.core.replication.local import DIGEST_CACHE, get_json
 from earlyhelp_desktop.core.store.store import Workspace
 from sync import auth
 from sync.protocol import HEADER_COUNTER, HEADER_DEVICE, HEADER_PROTOCOL, HEADER_SIGNATURE, PROTOCOL_MAX
@@ -166,3 +167,36 @@ class Signed:
         if gzip_it:
             headers["Content-Encoding"] = "gzip"
         return self.session.post(self.base + path, data=wire, headers=headers, timeout=30)
+
+
+# -- the digest check (see test_digest_check.py) -------------------------------------------------------
+
+Counter = Callable[[], int]
+COUNT_ALL = verify.local_parts  # as it is, for the tests' own counts
+
+
+@pytest.fixture
+def full_counts(monkeypatch: pytest.MonkeyPatch) -> Counter:
+    """How many times laptops hashed every row they hold since the last call."""
+    calls = [0]
+
+    def counted(*args: object, **kwargs: object) -> verify.Parts:
+        calls[0] += 1
+        return COUNT_ALL(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "local_parts", counted)
+
+    def taken() -> int:
+        found, calls[0] = calls[0], 0
+        return found
+
+    return taken
+
+
+def assert_kept_parts_are_the_rows(ws: Workspace) -> None:
+    """The digest parts a laptop kept are those of the rows it holds, counted in full now."""
+    with ws.read() as session:
+        kept = get_json(session, DIGEST_CACHE, {})
+        whole = COUNT_ALL(session)
+    assert kept["parts"] == {b: {p: f"{v:032x}" for p, v in found.items()} for b, found in whole.items()}
+    assert any(kept["parts"].values())  # rows were counted, not nothing against nothing

@@ -59,6 +59,8 @@ class Applier:
         self.clock = load_clock(session)
         self._deleted_changed: set[str] = set()
         self._created: dict[tuple[str, str], Syncable] = {}  # rows first seen in this batch
+        self._touched: set[str | None] = set()  # families whose rows changed (for the digest check)
+        self._tables: set[str] = set()  # reference and directory tables whose rows changed
 
     def apply_all(self, ops: Iterable[Op]) -> Applied:
         """Applies a page of ops. The session is flushed once for the page, not before every lookup
@@ -87,6 +89,10 @@ class Applier:
         model = MODELS[op.table]
         obj = self._row(op.table, op.row_id)
         new = obj is None
+        if spec.scope is Scope.FAMILY:
+            self._touched.add(getattr(obj, "family_id", None) if obj is not None else op.family_id)
+        else:
+            self._tables.add(op.table)
         state = row_state(obj, spec) if obj is not None else RowState(op.table, op.row_id)
         result = merge.apply(spec, state, op.view(), known=self.known)
         if obj is None:
@@ -135,6 +141,8 @@ class Applier:
             AppliedOp(op_id=op.op_id, table_name=op.table, row_id=op.row_id, family_id=op.family_id)
         )
         family_id = getattr(obj, "family_id", None)
+        if spec.scope is Scope.FAMILY:
+            self._touched.add(family_id)  # and the family it left, above
         if family_id:
             self.result.families.add(family_id)
         if op.table == "family":
@@ -167,7 +175,7 @@ class Applier:
                     settle_family(self.session, family, self)
         save_clock(self.session, self.clock)
         if self.result.applied:
-            bump_generation(self.session)
+            bump_generation(self.session, self._touched | self._deleted_changed, self._tables)
 
     def refresh_conflicts(
         self, spec: TableSpec, obj: Syncable, state: RowState, live: Liveness, by: str | None, fresh: bool

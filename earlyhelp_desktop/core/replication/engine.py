@@ -27,9 +27,7 @@ from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.replication.housekeeping import evict_family, rewrite_version, wipe
 from earlyhelp_desktop.core.replication.local import (
     CURSOR,
-    DIGEST_CACHE,
     EVICT,
-    GENERATION,
     LAST_REPORT,
     LAST_SYNCED,
     PUSH_PULLS,
@@ -40,7 +38,7 @@ from earlyhelp_desktop.core.replication.local import (
     set_meta,
 )
 from earlyhelp_desktop.core.replication.status import Status, SyncReport
-from earlyhelp_desktop.core.replication.verify import differing, local_parts, totals
+from earlyhelp_desktop.core.replication.verify import Counted, count_parts, differing, keep_parts, totals
 from earlyhelp_desktop.core.store.capture import REMOTE, load_clock, save_clock
 from earlyhelp_desktop.core.store.models import (
     OutboxOp,
@@ -388,24 +386,12 @@ class Replicator:
 
     def _verify(self, run: _Run, final: PullResponse, say: Progress) -> bool:
         assert final.digest is not None and self.client is not None
-        buckets = set(final.digest)
-        parts: dict[str, dict[str, int]] | None = None
         with self.ws.read() as session:
-            key = [
-                session.scalar(select(func.max(OutboxOp.seq))) or 0,
-                get_meta(session, GENERATION) or "0",
-                sorted(buckets),
-            ]
-            cached = get_json(session, DIGEST_CACHE, {})
-            if isinstance(cached, dict) and cached.get("key") == key:
-                mine = dict(cached.get("totals") or {})  # nothing changed here since it was computed
-            else:
-                parts = local_parts(session, buckets)
-                mine = totals(parts)
-        if parts is not None:
+            counted = count_parts(session)  # kept, or brought up to date from what changed
+        if not counted.kept:
             with self._remote() as session:
-                set_meta(session, DIGEST_CACHE, json.dumps({"key": key, "totals": mine}))
-        wrong = [b for b in sorted(buckets) if mine.get(b) != final.digest[b]]
+                keep_parts(session, counted)
+        wrong = self._wrong(counted, final.digest)
         say("verify", 1, 1)
         if not wrong:
             return True
@@ -413,15 +399,25 @@ class Replicator:
             unsent = session.scalar(select(func.count()).where(OutboxOp.state == "pending")) or 0
         if unsent:
             return False  # changes made during this sync: the next one compares again
-        if parts is None:
+        if counted.kept or counted.partly:  # a change the marks missed would look like this: count all
             with self.ws.read() as session:
-                parts = local_parts(session, buckets)
+                counted = count_parts(session, whole=True)
+            with self._remote() as session:
+                keep_parts(session, counted)
+            wrong = self._wrong(counted, final.digest)
+            if not wrong:
+                return True
         for bucket in wrong:
             server_parts = self.client.digest(DigestRequest(bucket=bucket)).parts
-            families = differing(parts.get(bucket, {}), server_parts)
+            families = differing(counted.parts.get(bucket, {}), server_parts)
             if bucket.startswith("hub:") and families:
                 self._repair(run, families)
         return False
+
+    @staticmethod
+    def _wrong(counted: Counted, server: dict[str, str]) -> list[str]:
+        mine = totals(counted.parts, server)
+        return [b for b in sorted(server) if mine.get(b) != server[b]]
 
     def _repair(self, run: _Run, families: list[str]) -> None:
         """Merges both sides of the families that differ: theirs applied here, ours sent again."""

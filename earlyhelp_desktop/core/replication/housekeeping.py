@@ -9,10 +9,12 @@ from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.replication.device import DeviceFile
 from earlyhelp_desktop.core.replication.local import MODELS, bump_generation
+from earlyhelp_desktop.core.store.capture import SCHEMA
 from earlyhelp_desktop.core.store.models import AppliedOp, ConflictRecord, FieldHistory, OutboxOp
 from earlyhelp_desktop.core.store.search import reindex
 from earlyhelp_desktop.core.store.store import Workspace
 from sync.clock import with_stamp
+from sync.merge import Scope
 from sync.protocol import Op
 
 
@@ -20,7 +22,11 @@ def rewrite_version(session: Session, op: Op, new_stamp: int) -> None:
     """The server clamped this op's stamp: every local copy of its version id takes the canonical one."""
     old = op.version
     new = with_stamp(old, new_stamp)
-    bump_generation(session)
+    spec = SCHEMA.get(op.table)
+    if spec is not None and spec.scope is Scope.FAMILY:
+        bump_generation(session, [op.family_id])
+    else:
+        bump_generation(session, [], [op.table])
     model = MODELS.get(op.table)
     if model is None:
         return
@@ -40,7 +46,7 @@ def rewrite_version(session: Session, op: Op, new_stamp: int) -> None:
 
 def evict_family(session: Session, family_id: str) -> None:
     """Removes a family that now belongs to another hub from this laptop (not a delete: no op)."""
-    bump_generation(session)
+    bump_generation(session, [family_id])
     for table, model in MODELS.items():
         column = getattr(model, "family_id", None)
         if column is None:

@@ -42,9 +42,30 @@ GENERATION = "sync.generation"  # moves whenever replicated rows change outside 
 DIGEST_CACHE = "sync.digest_cache"
 
 
-def bump_generation(session: Session) -> None:
-    """Says the rows changed in a way the outbox does not show (pulled ops, evictions, rewrites)."""
+DIGEST_DIRTY = "sync.digest_dirty"  # families and tables so changed since the digest parts were kept
+DIRTY_MARKS = 2000  # more than this: marked as "all"
+
+
+def bump_generation(
+    session: Session, families: Iterable[str | None] | None = None, tables: Iterable[str] = ()
+) -> None:
+    """Says the rows changed in a way the outbox does not show (pulled ops, evictions, rewrites): those
+    of ``families`` and (reference and directory) ``tables``, or any rows when ``families`` is None."""
     set_meta(session, GENERATION, str(int(get_meta(session, GENERATION) or "0") + 1))
+    dirty = get_json(session, DIGEST_DIRTY, {})
+    if not isinstance(dirty, dict) or dirty.get("all"):
+        return
+    marked = {str(f) for f in dirty.get("families", [])}
+    named = list(families) if families is not None else [None]
+    if None in named or "" in named:  # a family row with no family: which part it was in is unknown
+        set_meta(session, DIGEST_DIRTY, json.dumps({"all": True}))
+        return
+    marked.update(str(f) for f in named)
+    listed = sorted({str(t) for t in dirty.get("tables", [])} | set(tables))
+    if len(marked) > DIRTY_MARKS:
+        set_meta(session, DIGEST_DIRTY, json.dumps({"all": True}))
+        return
+    set_meta(session, DIGEST_DIRTY, json.dumps({"families": sorted(marked), "tables": listed}))
 
 
 def get_meta(session: Session, key: str) -> str | None:
