@@ -40,8 +40,6 @@ EVICT = "sync.evict"
 PUSH_PULLS = "sync.push_pulls"  # "1": the server answers a push's pull (it said so)
 GENERATION = "sync.generation"  # moves whenever replicated rows change outside change capture
 DIGEST_CACHE = "sync.digest_cache"
-
-
 DIGEST_DIRTY = "sync.digest_dirty"  # families and tables so changed since the digest parts were kept
 DIRTY_MARKS = 2000  # more than this: marked as "all"
 
@@ -55,16 +53,13 @@ def bump_generation(
     dirty = get_json(session, DIGEST_DIRTY, {})
     if not isinstance(dirty, dict) or dirty.get("all"):
         return
-    marked = {str(f) for f in dirty.get("families", [])}
     named = list(families) if families is not None else [None]
-    if None in named or "" in named:  # a family row with no family: which part it was in is unknown
+    marked = {str(f) for f in dirty.get("families", [])} | {str(f) for f in named}
+    # a family row with no family (which part it was in is unknown), or too many to be worth it: all
+    if None in named or "" in named or len(marked) > DIRTY_MARKS:
         set_meta(session, DIGEST_DIRTY, json.dumps({"all": True}))
         return
-    marked.update(str(f) for f in named)
     listed = sorted({str(t) for t in dirty.get("tables", [])} | set(tables))
-    if len(marked) > DIRTY_MARKS:
-        set_meta(session, DIGEST_DIRTY, json.dumps({"all": True}))
-        return
     set_meta(session, DIGEST_DIRTY, json.dumps({"families": sorted(marked), "tables": listed}))
 
 

@@ -36,6 +36,7 @@ from sync.merge import Scope
 
 Parts = dict[str, dict[str, int]]  # bucket -> part -> xor of row hashes
 CHUNK = 500  # family ids in one IN list
+SHARED_TABLES = [t for t in MODELS if SCHEMA[t].scope in (Scope.REFERENCE, Scope.DIRECTORY)]
 
 
 @dataclass
@@ -95,8 +96,8 @@ def _changed_since(session: Session, seq: int) -> tuple[set[str], set[str]] | No
         if spec.scope is not Scope.FAMILY:
             tables.add(table)
             continue
-        fields = (payload or {}).get("fields") or {}
-        if not family_id or ((payload or {}).get("kind") != "insert" and "family_id" in fields):
+        op = payload or {}
+        if not family_id or (op.get("kind") != "insert" and "family_id" in (op.get("fields") or {})):
             return None  # the family it left is not written down
         families.add(family_id)
     if len(families) > DIRTY_MARKS:
@@ -108,7 +109,7 @@ def local_parts(session: Session) -> Parts:
     """Every bucket's parts, from all the rows in the store (family rows go by their family's hub)."""
     parts: Parts = {}
     _hash_rows(session, parts, _hubs(session, None), None)
-    for table in _shared_tables():
+    for table in SHARED_TABLES:
         _hash_table(session, parts, table)
     _drop_empty(parts)
     return parts
@@ -124,7 +125,7 @@ def _recount(session: Session, parts: Parts, families: set[str], tables: set[str
         chunk = listed[start : start + CHUNK]
         _hash_rows(session, parts, _hubs(session, chunk), chunk)
     for table in sorted(tables):
-        if table in _shared_tables():
+        if table in SHARED_TABLES:
             parts.get(str(bucket_of(SCHEMA[table].scope, None)), {}).pop(table, None)
             _hash_table(session, parts, table)
     _drop_empty(parts)
@@ -141,10 +142,6 @@ def _hubs(session: Session, families: list[str] | None) -> dict[str, str | None]
     if families is not None:
         query = query.where(model.id.in_(families))
     return {r[0]: r[1] or None for r in session.execute(query)}
-
-
-def _shared_tables() -> list[str]:
-    return [t for t in MODELS if SCHEMA[t].scope in (Scope.REFERENCE, Scope.DIRECTORY)]
 
 
 def _hash_rows(
