@@ -120,6 +120,27 @@ def test_work_under_a_family_deleted_elsewhere_restores_it(laptop: Laptop) -> No
         assert ws.services.conflicts.list() == []
 
 
+def test_a_family_kept_by_the_supervisor_shows_its_case_notes_again_on_every_laptop(laptop: Laptop) -> None:
+    a = laptop("a")
+    b = laptop("b", "j.okafor")
+    fid = a.services.families.add("Nguyen").id
+    a.services.contacts.record(fid, kind="visit", occurred_at="1 3 2026", note="Home visit")
+    synced(a, b)
+    a.services.families.delete_family(fid)  # having seen the case note: it goes with the family
+    b.services.people.add(fid, PersonInput(given_name="Linh", family_name="Nguyen"), relationship="daughter")
+    synced(a, b, a)
+    for ws in (a, b):
+        assert ws.services.contacts.timeline(fid).total == 0  # the family is contested; the note was deleted
+    conflict = a.services.conflicts.list()[0]
+    keep = next(o.value_id for o in conflict.options if o.value is False)  # keep the family
+    a.services.conflicts.resolve(conflict.id, keep)
+    synced(a, b)
+    for ws in (a, b):
+        assert family(ws, fid).deleted is False
+        assert ws.services.conflicts.list() == []
+        assert [e.contact.note for e in ws.services.contacts.timeline(fid).entries] == ["Home visit"]
+
+
 def test_changes_of_several_staff_offline_on_one_laptop_keep_their_authors(
     laptop: Laptop, sync_server: RunningServer
 ) -> None:

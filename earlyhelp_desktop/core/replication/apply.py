@@ -194,14 +194,19 @@ class Applier:
         """Family liveness, once per page: a delete meets the work done under the family.
 
         Called with the page flushed; each family's settling reads only that family's rows and
-        conflicts, so nothing one family changes needs flushing before the next is read."""
+        conflicts, so what every family's settling reads is read first, a few hundred families to a
+        query (``Ahead``), and nothing one family changes needs flushing before the next."""
         with self.session.no_autoflush:
+            families: list[Syncable] = []
             for family_id in sorted(self.result.families | self._deleted_changed):
                 family = self.session.get(MODELS["family"], family_id)
                 if family is None:
                     continue
                 if family_id in self._deleted_changed or (family.sync_meta or {}).get("deleted"):
-                    settle_family(self.session, family, self)
+                    families.append(family)
+            ahead = Ahead.read(self.session, [f.id for f in families])
+            for family in families:
+                settle_family(self.session, family, self, ahead=ahead)
         save_clock(self.session, self.clock)
         if self.result.applied:
             bump_generation(self.session, self._touched | self._deleted_changed, self._tables)
@@ -214,9 +219,47 @@ class Applier:
         self.result.conflicts += refresh_conflicts(self.session, spec, obj, state, live, by, fresh=fresh)
 
 
+@dataclass
+class Ahead:
+    """What settling a page's families reads, read for all of them at once: each family's append-only
+    children marked deleted, and the open conflicts on each family row. (One query a family for each
+    took a third of a laptop's first pull.)"""
+
+    hidden: dict[tuple[str, str], list[Syncable]]  # (table, family id) -> its children marked deleted
+    conflicts: dict[str, list[ConflictRecord]]  # family id -> open conflicts on the family row
+
+    @classmethod
+    def read(cls, session: Session, family_ids: list[str]) -> Ahead:
+        hidden: dict[tuple[str, str], list[Syncable]] = {}
+        conflicts: dict[str, list[ConflictRecord]] = {}
+        for start in range(0, len(family_ids), 500):
+            chunk = family_ids[start : start + 500]
+            for table, model in MODELS.items():
+                if SCHEMA[table].kind is TableKind.APPEND and SCHEMA[table].parent == "family":
+                    query = select(model).where(model.family_id.in_(chunk), model.deleted.is_(True))  # type: ignore[attr-defined]
+                    for child in session.scalars(query):
+                        hidden.setdefault((table, child.family_id), []).append(child)  # type: ignore[attr-defined]
+            for record in session.scalars(
+                select(ConflictRecord).where(
+                    ConflictRecord.table_name == "family",
+                    ConflictRecord.row_id.in_(chunk),
+                    ConflictRecord.resolved_at.is_(None),
+                )
+            ):
+                conflicts.setdefault(record.row_id, []).append(record)
+        return cls(hidden, conflicts)
+
+
 def settle_family(
-    session: Session, family: Syncable, applier: Applier | None = None, by: str | None = None
+    session: Session,
+    family: Syncable,
+    applier: Applier | None = None,
+    by: str | None = None,
+    ahead: Ahead | None = None,
 ) -> None:
+    """Whether ``family`` is deleted, once its own delete meets the work under it; its append-only
+    children follow it, and its conflicts are brought up to date. ``ahead``: what this reads, read
+    already for a page's families."""
     spec = SCHEMA["family"]
     state = row_state(family, spec)
     own = merge.liveness(spec, state) if state.version else Liveness.DELETED
@@ -240,13 +283,27 @@ def settle_family(
     else:
         for table, model in MODELS.items():
             if SCHEMA[table].kind is TableKind.APPEND and SCHEMA[table].parent == "family":
-                for child in session.scalars(
-                    select(model).where(model.family_id == family.id, model.deleted.is_(True))  # type: ignore[attr-defined]
-                ):
+                hidden = (
+                    ahead.hidden.get((table, family.id), [])
+                    if ahead is not None
+                    else session.scalars(
+                        select(model).where(model.family_id == family.id, model.deleted.is_(True))  # type: ignore[attr-defined]
+                    )
+                )
+                for child in hidden:
                     if row_state(child, SCHEMA[table], keys=[]).version:
                         child.deleted = False
     family.deleted = live is Liveness.DELETED
-    opened = refresh_conflicts(session, spec, family, state, live, by, unseen_children=unseen)
+    opened = refresh_conflicts(
+        session,
+        spec,
+        family,
+        state,
+        live,
+        by,
+        unseen_children=unseen,
+        open_records=ahead.conflicts.get(family.id, []) if ahead is not None else None,
+    )
     if applier is not None:
         applier.result.conflicts += opened
 
@@ -260,11 +317,13 @@ def refresh_conflicts(
     by: str | None,
     unseen_children: list[str] | None = None,
     fresh: bool = False,
+    open_records: list[ConflictRecord] | None = None,
 ) -> int:
     """Opens the row's conflicts the merge reports; closes the ones it no longer reports.
 
     ``fresh``: the row was first seen by this op, so it has no conflicts to close. With none to open
-    either, nothing is looked up (a laptop's first pull applies tens of thousands of such ops)."""
+    either, nothing is looked up (a laptop's first pull applies tens of thousands of such ops).
+    ``open_records``: the row's open conflicts, read already."""
     found = merge.conflicts(spec, state, live) if state.version else []
     if live is Liveness.CONTESTED and spec.name == "family" and not any(c.key == DELETED for c in found):
         found.append(merge.Conflict(spec.name, obj.id, DELETED, "edit_delete", {}))
@@ -281,13 +340,17 @@ def refresh_conflicts(
         wanted[cid] = (conflict, values)
     now = dt.datetime.now(dt.UTC)
     opened = 0
-    for record in session.scalars(
-        select(ConflictRecord).where(
-            ConflictRecord.table_name == spec.name,
-            ConflictRecord.row_id == obj.id,
-            ConflictRecord.resolved_at.is_(None),
+    if open_records is None:
+        open_records = list(
+            session.scalars(
+                select(ConflictRecord).where(
+                    ConflictRecord.table_name == spec.name,
+                    ConflictRecord.row_id == obj.id,
+                    ConflictRecord.resolved_at.is_(None),
+                )
+            )
         )
-    ):
+    for record in open_records:
         if record.id in wanted:
             del wanted[record.id]
         else:

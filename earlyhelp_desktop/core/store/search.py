@@ -83,24 +83,36 @@ def matching(expression: str) -> TextClause:
     ).bindparams(q=expression)
 
 
-def _document(conn: Connection, family_id: str) -> dict[str, str] | None:
-    family = conn.execute(
+def _listed(values: list[Any]) -> tuple[str, dict[str, Any]]:
+    """``:i0, :i1, ...`` for an IN list, and its parameters."""
+    return ", ".join(f":i{n}" for n in range(len(values))), {f"i{n}": v for n, v in enumerate(values)}
+
+
+def _documents(conn: Connection, ids: list[str]) -> dict[str, dict[str, str]]:
+    """The search entries of families ``ids`` (none for a deleted or missing family), read a few hundred
+    families to a query."""
+    listed, params = _listed(ids)
+    families = conn.execute(
         text(
-            "SELECT reference, display_name, postcode, address_line1, address_line2, town, "
-            "confidential_address, deleted, merged_into_id FROM family WHERE id = :id"
+            "SELECT id, reference, display_name, postcode, address_line1, address_line2, town, "
+            f"confidential_address FROM family WHERE id IN ({listed}) AND NOT deleted"
         ),
-        {"id": family_id},
-    ).one_or_none()
-    if family is None or family.deleted:
-        return None
-    people = conn.execute(
-        text(
-            "SELECT p.given_name, p.family_name, p.preferred_name FROM membership m "
-            "JOIN person p ON p.id = m.person_id "
-            "WHERE m.family_id = :id AND m.deleted = 0 AND p.deleted = 0"
-        ),
-        {"id": family_id},
+        params,
     ).all()
+    people: dict[str, list[Any]] = {}
+    for row in conn.execute(
+        text(
+            "SELECT m.family_id, p.given_name, p.family_name, p.preferred_name FROM membership m "
+            f"JOIN person p ON p.id = m.person_id WHERE m.family_id IN ({listed}) "
+            "AND m.deleted = 0 AND p.deleted = 0"
+        ),
+        params,
+    ):
+        people.setdefault(row.family_id, []).append(row)
+    return {family.id: _document(family, people.get(family.id, [])) for family in families}
+
+
+def _document(family: Any, people: list[Any]) -> dict[str, str]:
     names = [family.display_name or "", "".join(tokens(family.display_name or ""))]
     for person in people:
         names.extend(filter(None, (person.given_name, person.family_name, person.preferred_name)))
@@ -120,27 +132,45 @@ def _document(conn: Connection, family_id: str) -> dict[str, str] | None:
 
 
 def reindex(conn: Connection, family_ids: Iterable[str]) -> None:
-    for family_id in set(family_ids):
-        n = conn.execute(
-            text("SELECT n FROM family_search_map WHERE family_id = :id"), {"id": family_id}
-        ).scalar()
-        if n is not None:
-            conn.execute(text("DELETE FROM family_search WHERE rowid = :n"), {"n": n})
-        doc = _document(conn, family_id)
-        if doc is None:
-            if n is not None:
-                conn.execute(text("DELETE FROM family_search_map WHERE n = :n"), {"n": n})
-            continue
-        if n is None:
-            n = conn.execute(
-                text("INSERT INTO family_search_map (family_id) VALUES (:id) RETURNING n"), {"id": family_id}
-            ).scalar_one()
+    """Brings the search entries of ``family_ids`` up to date, a few hundred families to a statement: a
+    laptop's first pull reindexes thousands of families, and a handful of statements per family took a
+    fifth of its time."""
+    ids = sorted(set(family_ids))
+    for start in range(0, len(ids), 500):
+        _reindex(conn, ids[start : start + 500])
+
+
+def _reindex(conn: Connection, ids: list[str]) -> None:
+    listed, params = _listed(ids)
+    found = conn.execute(
+        text(f"SELECT family_id, n FROM family_search_map WHERE family_id IN ({listed})"), params
+    )
+    numbers: dict[str, int] = {family_id: n for family_id, n in found}
+    if numbers:
+        gone, gone_params = _listed(list(numbers.values()))
+        conn.execute(text(f"DELETE FROM family_search WHERE rowid IN ({gone})"), gone_params)
+    docs = _documents(conn, ids)
+    dropped = [numbers[f] for f in ids if f in numbers and f not in docs]
+    if dropped:
+        listed_dropped, dropped_params = _listed(dropped)
+        conn.execute(text(f"DELETE FROM family_search_map WHERE n IN ({listed_dropped})"), dropped_params)
+    new = [f for f in ids if f in docs and f not in numbers]
+    if new:
+        conn.execute(text("INSERT INTO family_search_map (family_id) VALUES (:id)"), [{"id": f} for f in new])
+        listed_new, new_params = _listed(new)
+        numbers.update(
+            conn.execute(
+                text(f"SELECT family_id, n FROM family_search_map WHERE family_id IN ({listed_new})"),
+                new_params,
+            ).all()
+        )
+    if docs:
         conn.execute(
             text(
                 "INSERT INTO family_search (rowid, names, reference, postcode, address) "
                 "VALUES (:n, :names, :reference, :postcode, :address)"
             ),
-            {"n": n, **doc},
+            [{"n": numbers[f], **doc} for f, doc in docs.items()],
         )
 
 
@@ -160,11 +190,12 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     conn = session.connection()
     families = {key for kind, key in touched if kind == "family"}
     people = [key for kind, key in touched if kind == "person"]
-    for person_id in people:
+    for start in range(0, len(people), 500):
+        listed, params = _listed(people[start : start + 500])
         families.update(
             r[0]
             for r in conn.execute(
-                text("SELECT family_id FROM membership WHERE person_id = :p"), {"p": person_id}
+                text(f"SELECT family_id FROM membership WHERE person_id IN ({listed})"), params
             )
         )
     reindex(conn, families)
