@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from sqlalchemy import select
 
-from earlyhelp_desktop.core.replication import Replicator, login_online, sync_status
+from earlyhelp_desktop.core.replication import Replicator, engine, login_online, sync_status
 from earlyhelp_desktop.core.services.people import PersonInput
 from earlyhelp_desktop.core.store.models import Family, FieldHistory, OutboxOp
 from sync.server import db
@@ -59,6 +62,22 @@ def test_a_sync_with_changes_is_one_request_that_also_brings_the_others_changes(
     report = Replicator(b).run()  # its push, and a's family in the same answer
     assert (report.status, report.requests) == ("synced", 1) and report.pushed >= 1 and report.pulled >= 1
     assert {f.id for f in b.services.families.search("")} >= {mine, theirs}
+
+
+def test_a_long_pull_sets_the_app_aside_from_the_garbage_collector_only_while_it_runs(
+    laptop: Laptop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = laptop("a")
+    b = laptop("b", "j.okafor")
+    added = {a.services.families.add(f"Family {n}").id for n in range(5)}
+    synced(a)
+    monkeypatch.setattr(engine, "PULL_LIMIT", 2)  # three pages
+    set_aside: list[int] = []
+    report = Replicator(b).run(lambda stage, done, total: set_aside.append(gc.get_freeze_count()))
+    assert report.status == "synced", report
+    assert {f.id for f in b.services.families.search("")} >= added
+    assert max(set_aside) > 0  # the long pull ran with the app's objects set aside
+    assert gc.get_freeze_count() == 0  # and gave them back: nothing stays out of the collector's reach
 
 
 def test_concurrent_guarded_edits_are_kept_until_a_supervisor_chooses(laptop: Laptop) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.ids import derived_id
@@ -62,6 +62,7 @@ class Applier:
         self._loaded: dict[tuple[str, str], Syncable | None] = {}  # rows read ahead (None: not here)
         self._touched: set[str | None] = set()  # families whose rows changed (for the digest check)
         self._tables: set[str] = set()  # reference and directory tables whose rows changed
+        self._applied: list[dict[str, str | None]] = []  # applied_op rows, written after the page
 
     def apply_all(self, ops: Iterable[Op]) -> Applied:
         """Applies a page of ops. The session is flushed once for the page, not before every lookup
@@ -73,6 +74,9 @@ class Applier:
             for op in ops:
                 self.apply(op)
         self.session.flush()
+        if self._applied:  # one bulk insert, not an ORM object an op (Known remembers them meanwhile)
+            self.session.execute(insert(AppliedOp), self._applied)
+            self._applied = []
         self.settle()
         return self.result
 
@@ -166,8 +170,8 @@ class Applier:
                     FieldHistory.field.in_(result.purged),
                 )
             )
-        self.session.add(
-            AppliedOp(op_id=op.op_id, table_name=op.table, row_id=op.row_id, family_id=op.family_id)
+        self._applied.append(
+            {"op_id": op.op_id, "table_name": op.table, "row_id": op.row_id, "family_id": op.family_id}
         )
         family_id = getattr(obj, "family_id", None)
         if spec.scope is Scope.FAMILY:
@@ -176,6 +180,9 @@ class Applier:
             self.result.families.add(family_id)
         if op.table == "family":
             self._deleted_changed.add(op.row_id)
+            # its own liveness now, as settle will find it unless its children contest a delete: a new
+            # family is then written once, shown, and indexed once, not hidden and then updated
+            obj.deleted = not state.version or merge.liveness(spec, state) is Liveness.DELETED
         if op.table != "family":
             family_state = self._family_state(family_id) if spec.kind is TableKind.APPEND else None
             live = merge.child_liveness(spec, state, family_state) if state.version else Liveness.DELETED

@@ -14,6 +14,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -33,6 +34,7 @@ from earlyhelp_desktop.core.replication.local import (
     PUSH_PULLS,
     TOKENS,
     Known,
+    collector_set_aside,
     get_json,
     get_meta,
     set_meta,
@@ -300,6 +302,12 @@ class Replicator:
     # -- pull ------------------------------------------------------------------------------------------
 
     def _pull(self, run: _Run, say: Progress, stop: Callable[[], bool]) -> PullResponse | None:
+        with ExitStack() as long_pull:
+            return self._pull_pages(run, say, stop, long_pull)
+
+    def _pull_pages(
+        self, run: _Run, say: Progress, stop: Callable[[], bool], long_pull: ExitStack
+    ) -> PullResponse | None:
         assert self.client is not None
         pages = 0
         while True:
@@ -324,6 +332,8 @@ class Replicator:
             run.conflicts += applied.conflicts
             pages += 1
             say("pull", pages, pages + (1 if response.more else 0))
+            if pages == 1 and response.more:
+                long_pull.enter_context(collector_set_aside())
             if response.message is not None:
                 message = auth.open_message(self.device.server_key, response.message, self.device.device_id)  # type: ignore[union-attr]
                 if message is not None and message.action == "retire":

@@ -8,8 +8,10 @@ applied through the merge in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
@@ -89,6 +91,20 @@ def get_json(session: Session, key: str, default: Any) -> Any:
         return json.loads(raw)
     except ValueError:
         return default
+
+
+@contextmanager
+def collector_set_aside() -> Iterator[None]:
+    """While a long pull runs, the objects alive when it began are set aside from Python's cyclic garbage
+    collector (``gc.freeze``): every full collection walked all the objects the app holds, though none of
+    them is the pull's garbage, and took a fifth of a first pull's time. What the pull makes and drops
+    is still collected."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 class Known:
