@@ -338,15 +338,16 @@ def cpu_seconds(pid: int) -> float:
         return float("nan")
 
 
-def machine_cpu() -> tuple[float, float]:
-    """Busy and idle CPU seconds of the whole machine so far (Linux /proc/stat)."""
+def machine_cpu() -> tuple[float, float, float]:
+    """Busy, idle and stolen CPU seconds of the whole machine so far (Linux /proc/stat); busy includes
+    stolen, the time the hypervisor gave this machine's cores to others."""
     try:
         fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
     except (OSError, ValueError):
-        return (float("nan"), float("nan"))
+        return (float("nan"), float("nan"), float("nan"))
     idle = fields[3] + fields[4]
     tick = os.sysconf("SC_CLK_TCK")
-    return ((sum(fields) - idle) / tick, idle / tick)
+    return ((sum(fields) - idle) / tick, idle / tick, fields[7] / tick)
 
 
 def postgres_cpu() -> float:
@@ -473,7 +474,8 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
         worker.stdin.write("go\n")
         worker.stdin.flush()
         out, err = worker.communicate()
-        busy, idle = (now - before for now, before in zip(machine_cpu(), started_machine, strict=True))
+        ended_machine = machine_cpu()
+        busy, idle, stolen = (now - then for now, then in zip(ended_machine, started_machine, strict=True))
         database = postgres_cpu() - started_postgres
         for spy in spies:
             spy.wait()
@@ -500,7 +502,8 @@ def bench_load(database_url: str, laptops: int, ops: int, servers: int, serial: 
             f"   CPU during the syncs: load generator {data['cpu']:.2f} s; server processes "
             + ", ".join(f"{c:.2f} s" for c in server_cpu)
             + f"; PostgreSQL {database:.2f} s"
-            + f"; the rest of the system {busy - data['cpu'] - sum(server_cpu) - database:.2f} s"
+            + f"; the rest of the system {busy - stolen - data['cpu'] - sum(server_cpu) - database:.2f} s"
+            + f"; stolen by the hypervisor {stolen:.2f} s"
             + f"; the machine's {os.cpu_count()} cores were {100 * busy / max(busy + idle, 1e-9):.0f}% busy"
         )
         reading = sorted(data["reading"])
