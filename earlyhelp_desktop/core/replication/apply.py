@@ -266,7 +266,8 @@ def settle_family(
 ) -> None:
     """Whether ``family`` is deleted, once its own delete meets the work under it; its append-only
     children follow it, and its conflicts are brought up to date. ``ahead``: what this reads, read
-    already for a page's families."""
+    already for a page's families (read here for this family alone when not given)."""
+    ahead = ahead or Ahead.read(session, [family.id])
     spec = SCHEMA["family"]
     state = row_state(family, spec)
     own = merge.liveness(spec, state) if state.version else Liveness.DELETED
@@ -288,18 +289,10 @@ def settle_family(
                     unseen.append(cstate.version)
         live = merge.family_liveness(own, children)
     else:
-        for table, model in MODELS.items():
-            if SCHEMA[table].kind is TableKind.APPEND and SCHEMA[table].parent == "family":
-                hidden = (
-                    ahead.hidden.get((table, family.id), [])
-                    if ahead is not None
-                    else session.scalars(
-                        select(model).where(model.family_id == family.id, model.deleted.is_(True))  # type: ignore[attr-defined]
-                    )
-                )
-                for child in hidden:
-                    if row_state(child, SCHEMA[table], keys=[]).version:
-                        child.deleted = False
+        for table in MODELS:  # its append-only children marked deleted come back with it
+            for child in ahead.hidden.get((table, family.id), []):
+                if row_state(child, SCHEMA[table], keys=[]).version:
+                    child.deleted = False
     family.deleted = live is Liveness.DELETED
     opened = refresh_conflicts(
         session,
@@ -309,7 +302,7 @@ def settle_family(
         live,
         by,
         unseen_children=unseen,
-        open_records=ahead.conflicts.get(family.id, []) if ahead is not None else None,
+        open_records=ahead.conflicts.get(family.id, []),
     )
     if applier is not None:
         applier.result.conflicts += opened

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, event, text
+from sqlalchemy import Connection, TextClause, bindparam, event, text
 from sqlalchemy.orm import Session
 
 from earlyhelp_desktop.core.store.capture import TOUCHED, StoreSession
@@ -83,30 +83,29 @@ def matching(expression: str) -> TextClause:
     ).bindparams(q=expression)
 
 
-def _listed(values: list[Any]) -> tuple[str, dict[str, Any]]:
-    """``:i0, :i1, ...`` for an IN list, and its parameters."""
-    return ", ".join(f":i{n}" for n in range(len(values))), {f"i{n}": v for n, v in enumerate(values)}
+def _in(statement: str) -> TextClause:
+    """``statement`` with its ``IN :ids`` list expanded to one parameter a value when it runs."""
+    return text(statement).bindparams(bindparam("ids", expanding=True))
 
 
 def _documents(conn: Connection, ids: list[str]) -> dict[str, dict[str, str]]:
     """The search entries of families ``ids`` (none for a deleted or missing family), read a few hundred
     families to a query."""
-    listed, params = _listed(ids)
     families = conn.execute(
-        text(
+        _in(
             "SELECT id, reference, display_name, postcode, address_line1, address_line2, town, "
-            f"confidential_address FROM family WHERE id IN ({listed}) AND NOT deleted"
+            "confidential_address FROM family WHERE id IN :ids AND NOT deleted"
         ),
-        params,
+        {"ids": ids},
     ).all()
     people: dict[str, list[Any]] = {}
     for row in conn.execute(
-        text(
+        _in(
             "SELECT m.family_id, p.given_name, p.family_name, p.preferred_name FROM membership m "
-            f"JOIN person p ON p.id = m.person_id WHERE m.family_id IN ({listed}) "
+            "JOIN person p ON p.id = m.person_id WHERE m.family_id IN :ids "
             "AND m.deleted = 0 AND p.deleted = 0"
         ),
-        params,
+        {"ids": ids},
     ):
         people.setdefault(row.family_id, []).append(row)
     return {family.id: _document(family, people.get(family.id, [])) for family in families}
@@ -141,29 +140,18 @@ def reindex(conn: Connection, family_ids: Iterable[str]) -> None:
 
 
 def _reindex(conn: Connection, ids: list[str]) -> None:
-    listed, params = _listed(ids)
-    found = conn.execute(
-        text(f"SELECT family_id, n FROM family_search_map WHERE family_id IN ({listed})"), params
-    )
-    numbers: dict[str, int] = {family_id: n for family_id, n in found}
+    mapped = _in("SELECT family_id, n FROM family_search_map WHERE family_id IN :ids")
+    numbers: dict[str, int] = {family_id: n for family_id, n in conn.execute(mapped, {"ids": ids})}
     if numbers:
-        gone, gone_params = _listed(list(numbers.values()))
-        conn.execute(text(f"DELETE FROM family_search WHERE rowid IN ({gone})"), gone_params)
+        conn.execute(_in("DELETE FROM family_search WHERE rowid IN :ids"), {"ids": list(numbers.values())})
     docs = _documents(conn, ids)
     dropped = [numbers[f] for f in ids if f in numbers and f not in docs]
     if dropped:
-        listed_dropped, dropped_params = _listed(dropped)
-        conn.execute(text(f"DELETE FROM family_search_map WHERE n IN ({listed_dropped})"), dropped_params)
+        conn.execute(_in("DELETE FROM family_search_map WHERE n IN :ids"), {"ids": dropped})
     new = [f for f in ids if f in docs and f not in numbers]
     if new:
         conn.execute(text("INSERT INTO family_search_map (family_id) VALUES (:id)"), [{"id": f} for f in new])
-        listed_new, new_params = _listed(new)
-        numbers.update(
-            conn.execute(
-                text(f"SELECT family_id, n FROM family_search_map WHERE family_id IN ({listed_new})"),
-                new_params,
-            ).all()
-        )
+        numbers.update(conn.execute(mapped, {"ids": new}).all())
     if docs:
         conn.execute(
             text(
@@ -190,14 +178,9 @@ def _after_flush(session: Session, flush_context: Any) -> None:
     conn = session.connection()
     families = {key for kind, key in touched if kind == "family"}
     people = [key for kind, key in touched if kind == "person"]
+    members = _in("SELECT family_id FROM membership WHERE person_id IN :ids")
     for start in range(0, len(people), 500):
-        listed, params = _listed(people[start : start + 500])
-        families.update(
-            r[0]
-            for r in conn.execute(
-                text(f"SELECT family_id FROM membership WHERE person_id IN ({listed})"), params
-            )
-        )
+        families.update(r[0] for r in conn.execute(members, {"ids": people[start : start + 500]}))
     reindex(conn, families)
 
 
