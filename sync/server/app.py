@@ -7,6 +7,7 @@ are compressed when the client accepts it.
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -48,12 +49,12 @@ from sync.protocol import (
     Retired,
 )
 from sync.server import db
-from sync.server.accounts import now_ms, read_token
+from sync.server.accounts import TokenClaims, issue_token, now_ms, read_token
 from sync.server.admin import Admin
 from sync.server.asgi import ASGIApp, BodyLimit, SyncPaths, error_response, parse
 from sync.server.config import Settings
 from sync.server.pulls import Page, gzip_page
-from sync.server.store import ApiError, ServerStore
+from sync.server.store import Admitted, ApiError, ServerStore
 
 GZIP_MINIMUM = 600  # bytes: smaller answers are sent as they are
 GZIPPED = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
@@ -70,6 +71,29 @@ class Authed:
         self.device = device
         self.user_id = user_id
         self.counter = counter
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A request its device's key signed, before its counter is taken."""
+
+    device_id: str
+    counter: int
+    needs_token: bool
+    claims: TokenClaims | None
+
+    @property
+    def user_id(self) -> str | None:
+        return self.claims.user_id if self.claims else None
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A signed request that may not be answered: the error to raise, once what admitted it is kept (and
+    the revoked device to record as wiped)."""
+
+    error: ApiError
+    wiped: db.Record | None = None
 
 
 def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
@@ -145,6 +169,14 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
         return await run_in_threadpool(check_request, request, body, needs_token, public_key)
 
     def check_request(request: Request, body: bytes, needs_token: bool, public_key: str | None) -> Authed:
+        signed = check_signature(request, body, needs_token, public_key)
+        if public_key:
+            return Authed({}, None, signed.counter)
+        return settle(judge(request, signed, store.admit(signed.device_id, signed.counter, signed.user_id)))
+
+    def check_signature(request: Request, body: bytes, needs_token: bool, public_key: str | None) -> Signed:
+        """The device, counter and (when ``needs_token``) token of a request its device's key signed;
+        401 for one it did not. Nothing is read from the database but the device's key (kept once read)."""
         check_protocol(request)
         device_id = request.headers.get(HEADER_DEVICE, "")
         counter_text = request.headers.get(HEADER_COUNTER, "")
@@ -166,52 +198,67 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
         data = auth.signing_input(request.method, path, counter, token, body)
         if len(key_bytes) != 32 or not auth.verify(key_bytes, data, signature):
             raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
-        if public_key:
-            return Authed({}, None, counter)
         claims = read_token(store.identity().token_secret, token) if needs_token and token else None
-        admitted = store.admit(device_id, counter, claims.user_id if claims else None)
+        return Signed(device_id, counter, needs_token, claims)
+
+    def judge(request: Request, signed: Signed, admitted: Admitted) -> Authed | Refused:
+        """Whether the device as admitted (its counter taken) may make the request; reads nothing."""
         device = admitted.device
         if device is None:
-            raise ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop.")
+            return Refused(ApiError(401, "bad_signature", "The request is not signed by an enrolled laptop."))
         if device["status"] in ("revoke", "revoked", "retired"):
             action = "revoke" if device["status"] in ("revoke", "revoked") else "retire"
             message = store.device_message(device["device_id"], action)
-            if device["status"] == "revoke":
-                admin.device_wiped(device)
-            raise ApiError(
-                410,
-                action + "d",
-                "This laptop has been "
-                + ("revoked" if action == "revoke" else "retired")
-                + " by the administrator.",
-                {"message": message.model_dump()},
+            return Refused(
+                ApiError(
+                    410,
+                    action + "d",
+                    "This laptop has been "
+                    + ("revoked" if action == "revoke" else "retired")
+                    + " by the administrator.",
+                    {"message": message.model_dump()},
+                ),
+                wiped=device if device["status"] == "revoke" else None,
             )
         if admitted.last_counter is not None:
-            raise ApiError(
-                409,
-                "replayed",
-                "This request was sent before; it was refused.",
-                {"counter": admitted.last_counter},
+            return Refused(
+                ApiError(
+                    409,
+                    "replayed",
+                    "This request was sent before; it was refused.",
+                    {"counter": admitted.last_counter},
+                )
             )
         user_id = None
-        if needs_token:
+        if signed.needs_token:
+            claims = signed.claims
             if claims is None or claims.device_id != device["device_id"]:
-                raise ApiError(401, "bad_token", "Log in online again: the online session is not valid.")
+                return Refused(
+                    ApiError(401, "bad_token", "Log in online again: the online session is not valid.")
+                )
             if claims.expires_ms <= now_ms():
-                raise ApiError(401, "token_expired", "Your online session has ended: log in online again.")
+                return Refused(
+                    ApiError(401, "token_expired", "Your online session has ended: log in online again.")
+                )
             account = admitted.account
             if account is None or not account["active"] or account["hub_id"] != device["hub_id"]:
-                raise ApiError(403, "not_authorised", "Your account may not sync this laptop.")
+                return Refused(ApiError(403, "not_authorised", "Your account may not sync this laptop."))
             user_id = claims.user_id
             remaining = claims.expires_ms - now_ms()
             if remaining < settings.token_seconds * 500:
-                from sync.server.accounts import issue_token
-
                 fresh, _ = issue_token(
                     store.identity().token_secret, claims.user_id, device["device_id"], settings.token_seconds
                 )
                 request.state.fresh_token = fresh
-        return Authed(device, user_id, counter)
+        return Authed(device, user_id, signed.counter)
+
+    def settle(verdict: Authed | Refused) -> Authed:
+        """The verdict's Authed, or its refusal raised (a revoked laptop's slots recorded as wiped first)."""
+        if isinstance(verdict, Authed):
+            return verdict
+        if verdict.wiped is not None:
+            admin.device_wiped(verdict.wiped)
+        raise verdict.error
 
     async def with_token(request: Request) -> Authed:
         return await verify(request, True)
@@ -277,13 +324,39 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
     # is checked, read once from the bytes that were signed and answered in one trip to the thread pool.
 
     def push(request: Request, raw: bytes) -> Response:
-        authed = check_request(request, raw, True, None)
-        body = parse(PushRequest, raw)
+        if not store.admits_with_push:
+            authed = check_request(request, raw, True, None)
+            body = parse(PushRequest, raw)
+            if body.pull is not None:
+                store.check_cursor(body.pull.cursor)  # refused before anything is applied
+            pushed = store.push(authed.device, body)
+        else:
+            authed, body, pushed = admit_and_push(request, raw)
         if body.pull is None:
-            return respond(request, store.push(authed.device, body))
-        store.check_cursor(body.pull.cursor)  # refused before anything is applied
-        pushed = store.push(authed.device, body)
+            return respond(request, pushed)
         return respond(request, pushed, page=pull_page(authed.device, body.pull))
+
+    def admit_and_push(request: Request, raw: bytes) -> tuple[Authed, PushRequest, PushResponse]:
+        """A push whose counter is taken in its own transaction, with its reads (PostgreSQL). A body that
+        cannot be read is refused as before, once its counter is taken alone."""
+        signed = check_signature(request, raw, True, None)
+        try:
+            body = parse(PushRequest, raw)
+            if body.pull is not None:
+                store.check_cursor(body.pull.cursor)  # refused before anything is applied
+        except (ApiError, RequestValidationError):
+            settle(judge(request, signed, store.admit(signed.device_id, signed.counter, signed.user_id)))
+            raise
+        verdicts: list[Authed | Refused] = []
+
+        def allowed(admitted: Admitted) -> db.Record | None:
+            verdicts.append(judge(request, signed, admitted))
+            return verdicts[-1].device if isinstance(verdicts[-1], Authed) else None
+
+        pushed = store.admit_and_push(signed.device_id, signed.counter, signed.user_id, body, allowed)
+        authed = settle(verdicts[-1])
+        assert pushed is not None  # pushed whenever allowed
+        return authed, body, pushed
 
     def pull(request: Request, raw: bytes) -> Response:
         authed = check_request(request, raw, True, None)

@@ -102,7 +102,7 @@ class Batch:
         wanted = sorted({f for f in family_ids if f and f not in self.family_hubs})
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
-            listed, params = db.placeholders("f", chunk)
+            listed, params = db.one_of(self.conn, "family_id", "families", chunk)
 
             def take(rows: list[tuple[Any, ...]], chunk: list[str] = chunk) -> None:
                 for family_id, hub_id, deleted in rows:
@@ -111,9 +111,7 @@ class Batch:
                 for family_id in chunk:
                     self.family_hubs.setdefault(family_id, (None, None, False))
 
-            reads.add(
-                f"SELECT family_id, hub_id, deleted FROM families WHERE family_id IN ({listed})", params, take
-            )
+            reads.add(f"SELECT family_id, hub_id, deleted FROM families WHERE {listed}", params, take)
         if now:
             reads.run(self.conn)
 
@@ -135,9 +133,9 @@ class Batch:
             params: dict[str, Any] = {}
             wheres = []
             for n, (table, row_ids) in enumerate(tables.items()):
-                listed, found = db.placeholders(f"r{n}_", row_ids)
+                listed, found = db.one_of(self.conn, "row_id", f"r{n}", row_ids)
                 params.update(found, **{f"t{n}": table})
-                wheres.append(f"(table_name = :t{n} AND row_id IN ({listed}))")
+                wheres.append(f"(table_name = :t{n} AND {listed})")
             reads.add(
                 "SELECT table_name, row_id, family_id, scope, state, row_hash FROM row_states "
                 f"WHERE {' OR '.join(wheres)} ORDER BY table_name, row_id{locking}",

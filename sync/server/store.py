@@ -217,7 +217,7 @@ class ServerStore:
         """
 
         def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
-            values = {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
+            values = _admission(device_id, counter, user_id)
             account = None
             if db.is_postgres(conn):  # with the account, in the same statement
                 moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT, values)
@@ -230,11 +230,14 @@ class ServerStore:
                     account = found[0] if found else None
             if moved:
                 return Admitted(moved[0], None, account)
-            # a replayed counter, or no such device: refused before any account is looked at
-            device = db.run_records(conn, _DEVICE, {"device": device_id})
-            return Admitted(device[0] if device else None, int(device[0]["counter"]) if device else 0, None)
+            return _not_admitted(conn, device_id)
 
         return self.single(work)
+
+    @property
+    def admits_with_push(self) -> bool:
+        """Whether a push's counter is taken in the push's own transaction (``admit_and_push``)."""
+        return self._autocommit is not None
 
     def device_message(self, device_id: str, action: str) -> SignedMessage:
         return auth.sign_message(self.identity().signing_key, action, device_id, now_ms())
@@ -248,14 +251,41 @@ class ServerStore:
     # -- push ----------------------------------------------------------------------------------------
 
     def push(self, device: db.Record, request: PushRequest) -> PushResponse:
-        return self.transact(lambda conn: self._push(conn, device, request))
+        pushed = self.transact(lambda conn: self._push(conn, device, request))
+        assert pushed is not None  # refused only at admission
+        return pushed
 
-    def _push(self, conn: Connection, device: db.Record, request: PushRequest) -> PushResponse:
-        pusher = Pusher(device["device_id"], device["hub_id"])
+    def admit_and_push(
+        self,
+        device_id: str,
+        counter: int,
+        user_id: str | None,
+        request: PushRequest,
+        allowed: Callable[[Admitted], db.Record | None],
+    ) -> PushResponse | None:
+        """``admit`` and ``push`` in one transaction (PostgreSQL), the admission sent with the push's reads:
+        one message, not a statement and a connection of its own. ``allowed`` says, from what was admitted,
+        as which device the push is made; when it says none, only the counter is kept (the push's reads
+        were in vain) and None is returned."""
+
+        def work(conn: Connection) -> PushResponse | None:
+            return self._push(conn, None, request, (device_id, counter, user_id, allowed))
+
+        return self.transact(work)
+
+    def _push(
+        self,
+        conn: Connection,
+        device: db.Record | None,
+        request: PushRequest,
+        admission: tuple[str, int, str | None, Callable[[Admitted], db.Record | None]] | None = None,
+    ) -> PushResponse | None:
+        """The push as ``device``, or, with ``admission``, as the device it admits (None when refused)."""
+        device_id = device["device_id"] if device is not None else admission[0] if admission else ""
+        pusher = Pusher(device_id, device["hub_id"] if device is not None else None)
         batch = Batch(conn, pusher, self.settings.clock_allowance_ms, finish=True)
         problems: list[OpProblem] = []
-        ids = [op.op_id for op in request.ops]
-        listed, params = db.placeholders("i", ids)
+        sent_ids, params = db.one_of(conn, "op_id", "ids", [op.op_id for op in request.ops])
         logged: dict[str, _Seen] = {}
         held: dict[str, _Seen] = {}
         roles: dict[str, str] = {}
@@ -269,15 +299,18 @@ class ServerStore:
         # the accounts of the people who made them, the families and row states they touch (the rows
         # locked), and the device's held families. Ops logged before or refused below are read in vain.
         reads = db.Reads()
+        admitted: list[tuple[Any, ...]] = []
+        if admission is not None:
+            reads.add(_ADMIT_WITH_ACCOUNT, _admission(*admission[:3]), admitted.extend)
         reads.add(
-            f"SELECT op_id, digest, payload, NULL FROM ops WHERE op_id IN ({listed}) UNION ALL "
-            f"SELECT op_id, digest, NULL, hold_id FROM held_ops WHERE op_id IN ({listed})",
+            f"SELECT op_id, digest, payload, NULL FROM ops WHERE {sent_ids} UNION ALL "
+            f"SELECT op_id, digest, NULL, hold_id FROM held_ops WHERE {sent_ids}",
             params,
             take_seen,
         )
-        users, user_params = db.placeholders("u", sorted({op.user for op in request.ops}))
+        users, user_params = db.one_of(conn, "user_id", "users", sorted({op.user for op in request.ops}))
         reads.add(
-            f"SELECT user_id, role FROM accounts WHERE user_id IN ({users}) AND active",
+            f"SELECT user_id, role FROM accounts WHERE {users} AND active",
             user_params,
             lambda rows: roles.update(rows),
         )
@@ -285,6 +318,17 @@ class ServerStore:
         batch.preload_families((op.family_id or "" for op in request.ops), reads)
         batch.load(((op.table, op.row_id) for op in request.ops), reads)
         reads.run(conn)
+        if admission is not None:
+            if admitted:
+                moved, account = _split_account(dict(zip(_ADMITTED_COLUMNS, admitted[0], strict=True)))
+                verdict = Admitted(moved, None, account)
+            else:
+                verdict = _not_admitted(conn, device_id)
+            device = admission[3](verdict)
+            if device is None:
+                return None  # refused: the transaction keeps the counter taken, and nothing else
+            pusher.hub_id = device["hub_id"]
+        assert device is not None
         canonical: dict[str, int] = {}
         fresh: list[Op] = []
         seen: set[str] = set()
@@ -494,6 +538,19 @@ _ADMIT_WITH_ACCOUNT = (
     + ", ".join(f"a.{name} AS account_{name}" for name in _ACCOUNT_COLUMNS)
     + " FROM d LEFT JOIN accounts a ON a.user_id = :user"
 )
+
+
+_ADMITTED_COLUMNS = [c.name for c in db.devices.c] + [f"account_{name}" for name in _ACCOUNT_COLUMNS]
+
+
+def _admission(device_id: str, counter: int, user_id: str | None) -> dict[str, Any]:
+    return {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
+
+
+def _not_admitted(conn: Connection, device_id: str) -> Admitted:
+    """A counter seen before (a replay), or no such device: refused before any account is looked at."""
+    device = db.run_records(conn, _DEVICE, {"device": device_id})
+    return Admitted(device[0] if device else None, int(device[0]["counter"]) if device else 0, None)
 
 
 def _split_account(row: db.Record) -> tuple[db.Record, db.Record | None]:
