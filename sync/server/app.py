@@ -51,10 +51,11 @@ from sync.protocol import (
 from sync.server import db
 from sync.server.accounts import TokenClaims, issue_token, now_ms, read_token
 from sync.server.admin import Admin
+from sync.server.admission import Admitted
 from sync.server.asgi import ASGIApp, BodyLimit, SyncPaths, error_response, parse
 from sync.server.config import Settings
 from sync.server.pulls import Page, gzip_page
-from sync.server.store import Admitted, ApiError, ServerStore
+from sync.server.store import ApiError, ServerStore
 
 GZIP_MINIMUM = 600  # bytes: smaller answers are sent as they are
 GZIPPED = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
@@ -363,9 +364,7 @@ def create_app(settings: Settings, store: ServerStore | None = None) -> ASGIApp:
         return respond(request, pull_page(authed.device, parse(PullRequest, raw)))
 
     def pull_page(device: db.Record, asked: PullRequest) -> Page:
-        page = store.pull(device, asked.cursor, asked.limit)
-        store.note_pull(device["device_id"], asked.pending, at_head=not page.more)
-        return page
+        return store.pull(device, asked.cursor, asked.limit, pending=asked.pending)
 
     documented = app.openapi
 

@@ -31,6 +31,7 @@ from sync.server.pulls import PURGED
 
 SCHEMA: dict[str, TableSpec] = sync_schema()
 SERVER_MANAGED = frozenset({"hub", "locality", "staff"})  # the administrator's, never a laptop's
+_SHARED = frozenset({Scope.REFERENCE, Scope.DIRECTORY})  # ops every laptop pulls
 
 
 class Refusal(Exception):
@@ -76,6 +77,8 @@ class Batch:
     _inserts: list[dict[str, Any]] = field(default_factory=list)
     _updates: list[dict[str, Any]] = field(default_factory=list)
     _writes: Writes | None = None  # PostgreSQL: the writes queued to go with the numbering
+    numbered: list[dict[str, Any]] = field(default_factory=list)  # the ops logged, as written
+    base: int = 0  # the number before the first op logged
 
     def __post_init__(self) -> None:
         if db.is_postgres(self.conn):
@@ -344,6 +347,7 @@ class Batch:
             }
             for op, digest in self.logged
         ]
+        self.numbered = rows
         now = now_ms()
         if self._writes is not None:
             base = self._writes.number(
@@ -373,7 +377,17 @@ class Batch:
                     insert(db.scope_changes),
                     [{"seq": base + p, "family_id": f, "old_hub": o, "new_hub": n} for p, f, o, n in moves],
                 )
+        self.base = base
         return {op.op_id: base + offset for offset, (op, _) in enumerate(self.logged, start=1)}
+
+    def pulled_by(self, hub: str | None) -> list[tuple[int, str, str]]:
+        """(sequence number, device, payload) of the ops logged that a laptop of ``hub`` pulls (its hub's
+        family ops, everyone's reference and directory ops), once numbered."""
+        return [
+            (self.base + n, row["device_id"], row["payload"])
+            for n, row in enumerate(self.numbered, start=1)
+            if row["scope"] in _SHARED or (row["scope"] == Scope.FAMILY and row["hub_id"] == hub)
+        ]
 
     def _write_families(self) -> list[tuple[int, str, str | None, str | None]]:
         """Records where each family touched now is; returns its hub moves for the numbering."""

@@ -147,7 +147,7 @@ class Blocks:
                 self.generation = generation
             return {key: self._items[key] for key in wanted if key in self._items}
 
-    def add(self, generation: str, made: dict[tuple[int, int], Block]) -> None:
+    def add(self, generation: str | None, made: dict[tuple[int, int], Block]) -> None:
         with self._lock:
             # an older snapshot's ops may not have been purged yet: only the current mark's are kept
             if generation != self.generation:
@@ -307,6 +307,20 @@ class Puller:
         if made:
             self.blocks.add(generation, made)
         return [found.get(key) or made[key] for key in wanted]
+
+    def seed(self, logged: list[tuple[int, str, str]]) -> None:
+        """Makes the blocks of ops this process has just logged and committed, (sequence number, device,
+        payload as stored) of those one hub's laptops pull, as a page of theirs would find them: the
+        other laptops' pulls then find them ready, not read from the database. Kept under the purge mark
+        the blocks hold now: a redaction that moved it since empties them at the next pull that sees it,
+        and a pull that has not seen it reads the same payloads (nothing purged them yet)."""
+        payloads = {seq: payload for seq, _, payload in logged}
+        made = {
+            (first, last): make_block([fragment(payloads[q]) for q in range(first, last + 1)])
+            for first, last in runs((seq, device) for seq, device, _ in logged)
+        }
+        if made:
+            self.blocks.add(self.blocks.generation, made)
 
     @staticmethod
     def op_id(conn: Connection, seq: int) -> str:

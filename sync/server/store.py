@@ -28,9 +28,10 @@ from sync.protocol import (
     PushResponse,
     SignedMessage,
 )
-from sync.server import db
+from sync.server import admission, db
 from sync.server.accounts import now_ms
-from sync.server.checks import HELD_REASON, OPEN_HOLDS, check_scope, hold_ops
+from sync.server.admission import Admitted
+from sync.server.checks import HELD_FAMILIES, HELD_REASON, OPEN_HOLDS, check_scope, hold_ops
 from sync.server.config import Settings
 from sync.server.oplog import SCHEMA, Batch, Pusher, Refusal
 from sync.server.pulls import PURGED, CursorError, Page, Puller
@@ -66,15 +67,6 @@ class _Seen:
     digest: str
     payload: str | None
     hold_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Admitted:
-    """What one signed request found: the device now, a replayed counter, the person's account."""
-
-    device: db.Record | None
-    last_counter: int | None
-    account: db.Record | None
 
 
 class ServerStore:
@@ -166,6 +158,23 @@ class ServerStore:
                 raise
         raise AssertionError("unreachable")
 
+    def pushing(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
+        """``transact`` for a push. On PostgreSQL its BEGIN travels in the push's first message (its reads,
+        ``db.Reads.run(begin=True)``), not in a round trip of its own, and its COMMIT with the numbering
+        (or after ``work``, when none was sent)."""
+        if self._autocommit is None:
+            return self.transact(work, attempts)
+        for attempt in range(1, attempts + 1):
+            try:
+                with self._autocommit.connect() as conn:
+                    return db.finished(conn, work)
+            except Exception as exc:
+                if attempt < attempts and _retryable(exc):
+                    time.sleep(0.01 * attempt)
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
     def read(self, work: Callable[[Connection], T]) -> T:
         """One consistent snapshot (REPEATABLE READ on PostgreSQL; a read transaction on SQLite)."""
         return self._reconnecting(self._snapshots, work, begin=True)
@@ -209,30 +218,8 @@ class ServerStore:
         return key
 
     def admit(self, device_id: str, counter: int, user_id: str | None) -> Admitted:
-        """One transaction for a signed request: records its counter, reads the device and the account.
-
-        ``last_counter`` is set when the counter was seen before (a replay); the account is then not read.
-        The device row is as it is now, so a revoke or retire made by another server process is seen at
-        once.
-        """
-
-        def work(conn: Connection) -> Admitted:  # the counter moves in one atomic statement
-            values = _admission(device_id, counter, user_id)
-            account = None
-            if db.is_postgres(conn):  # with the account, in the same statement
-                moved = db.run_records(conn, _ADMIT_WITH_ACCOUNT, values)
-                if moved:
-                    moved[0], account = _split_account(moved[0])
-            else:
-                moved = db.run_records(conn, _ADMIT, values)
-                if moved and user_id:
-                    found = db.run_records(conn, _ACCOUNT, {"user": user_id})
-                    account = found[0] if found else None
-            if moved:
-                return Admitted(moved[0], None, account)
-            return _not_admitted(conn, device_id)
-
-        return self.single(work)
+        """One transaction for a signed request (``admission.admit``)."""
+        return self.single(lambda conn: admission.admit(conn, device_id, counter, user_id))
 
     @property
     def admits_with_push(self) -> bool:
@@ -251,8 +238,10 @@ class ServerStore:
     # -- push ----------------------------------------------------------------------------------------
 
     def push(self, device: db.Record, request: PushRequest) -> PushResponse:
-        pushed = self.transact(lambda conn: self._push(conn, device, request))
+        batches: list[Batch] = []
+        pushed = self.pushing(lambda conn: self._push(conn, device, request, batches))
         assert pushed is not None  # refused only at admission
+        self._seed(batches[-1])
         return pushed
 
     def admit_and_push(
@@ -268,22 +257,36 @@ class ServerStore:
         as which device the push is made; when it says none, only the counter is kept (the push's reads
         were in vain) and None is returned."""
 
-        def work(conn: Connection) -> PushResponse | None:
-            return self._push(conn, None, request, (device_id, counter, user_id, allowed))
+        batches: list[Batch] = []
 
-        return self.transact(work)
+        def work(conn: Connection) -> PushResponse | None:
+            return self._push(conn, None, request, batches, (device_id, counter, user_id, allowed))
+
+        pushed = self.pushing(work)
+        if pushed is not None:
+            self._seed(batches[-1])
+        return pushed
+
+    def _seed(self, batch: Batch) -> None:
+        """Once a push has committed, the blocks of its ops that the other laptops of its hub pull are
+        made ready (``Puller.seed``); not after a redaction, which rewrote stored ops."""
+        if batch.numbered and not batch.redactions:
+            self._pulls().seed(batch.pulled_by(batch.pusher.hub_id))
 
     def _push(
         self,
         conn: Connection,
         device: db.Record | None,
         request: PushRequest,
-        admission: tuple[str, int, str | None, Callable[[Admitted], db.Record | None]] | None = None,
+        batches: list[Batch],
+        admitting: tuple[str, int, str | None, Callable[[Admitted], db.Record | None]] | None = None,
     ) -> PushResponse | None:
-        """The push as ``device``, or, with ``admission``, as the device it admits (None when refused)."""
-        device_id = device["device_id"] if device is not None else admission[0] if admission else ""
+        """The push as ``device``, or, ``admitting``, as the device it admits (None when refused); its
+        batch is added to ``batches``."""
+        device_id = device["device_id"] if device is not None else admitting[0] if admitting else ""
         pusher = Pusher(device_id, device["hub_id"] if device is not None else None)
         batch = Batch(conn, pusher, self.settings.clock_allowance_ms, finish=True)
+        batches.append(batch)
         problems: list[OpProblem] = []
         sent_ids, params = db.one_of(conn, "op_id", "ids", [op.op_id for op in request.ops])
         logged: dict[str, _Seen] = {}
@@ -300,8 +303,8 @@ class ServerStore:
         # locked), and the device's held families. Ops logged before or refused below are read in vain.
         reads = db.Reads()
         admitted: list[tuple[Any, ...]] = []
-        if admission is not None:
-            reads.add(_ADMIT_WITH_ACCOUNT, _admission(*admission[:3]), admitted.extend)
+        if admitting is not None:
+            reads.add(admission.ADMIT_WITH_ACCOUNT, admission.values(*admitting[:3]), admitted.extend)
         reads.add(
             f"SELECT op_id, digest, payload, NULL FROM ops WHERE {sent_ids} UNION ALL "
             f"SELECT op_id, digest, NULL, hold_id FROM held_ops WHERE {sent_ids}",
@@ -314,21 +317,23 @@ class ServerStore:
             user_params,
             lambda rows: roles.update(rows),
         )
-        reads.add(OPEN_HOLDS, {"device": pusher.device_id}, lambda rows: open_holds.update(rows))
+        hold_ids: list[tuple[Any, ...]] = []
+        reads.add(OPEN_HOLDS, {"device": pusher.device_id}, hold_ids.extend)
         batch.preload_families((op.family_id or "" for op in request.ops), reads)
         batch.load(((op.table, op.row_id) for op in request.ops), reads)
-        reads.run(conn)
-        if admission is not None:
+        reads.run(conn, begin=True)
+        if admitting is not None:
             if admitted:
-                moved, account = _split_account(dict(zip(_ADMITTED_COLUMNS, admitted[0], strict=True)))
-                verdict = Admitted(moved, None, account)
+                verdict = admission.admitted(admitted[0])
             else:
-                verdict = _not_admitted(conn, device_id)
-            device = admission[3](verdict)
+                verdict = admission.not_admitted(conn, device_id)
+            device = admitting[3](verdict)
             if device is None:
                 return None  # refused: the transaction keeps the counter taken, and nothing else
             pusher.hub_id = device["hub_id"]
         assert device is not None
+        for (hold_id,) in hold_ids:  # seldom any
+            open_holds.update(db.run(conn, HELD_FAMILIES, {"hold": hold_id}))
         canonical: dict[str, int] = {}
         fresh: list[Op] = []
         seen: set[str] = set()
@@ -423,19 +428,32 @@ class ServerStore:
         except CursorError as exc:
             raise ApiError(400, "bad_cursor", str(exc)) from exc
 
-    def pull(self, device: db.Record, cursor: str | None, limit: int) -> Page:
+    def pull(self, device: db.Record, cursor: str | None, limit: int, pending: int | None = None) -> Page:
+        """A page of what the device pulls after ``cursor``; with ``pending`` (the laptop's unsent ops), the
+        pull is also noted (``note_pull``), on PostgreSQL on the page's own connection."""
         puller = self._pulls()
         try:
-            if self._autocommit is not None:  # PostgreSQL: the page's reads open and close its snapshot
-                return self.single(lambda conn: puller.page(conn, device, cursor, limit))
-            return self.read(lambda conn: puller.page(conn, device, cursor, limit))
+            if self._autocommit is None:
+                page = self.read(lambda conn: puller.page(conn, device, cursor, limit))
+            else:  # PostgreSQL: the page's reads open and close its snapshot
+
+                def work(conn: Connection) -> Page:
+                    page = puller.page(conn, device, cursor, limit)
+                    if pending is not None:
+                        db.run(conn, *admission.note(device["device_id"], pending, at_head=not page.more))
+                    return page
+
+                return self.single(work)
         except CursorError as exc:
             raise ApiError(400, "bad_cursor", str(exc)) from exc
+        if pending is not None:
+            self.note_pull(device["device_id"], pending, at_head=not page.more)
+        return page
 
     def note_pull(self, device_id: str, pending: int, at_head: bool) -> None:
-        statement = _NOTE_SYNC if at_head else _NOTE_PULL
-        values = {"pending": pending, "now": now_ms(), "device": device_id}
-        self.single(lambda conn: db.run(conn, statement, values))
+        """Records when the device last pulled and how many ops it had still to send (and, when the pull
+        reached the head, that it synced)."""
+        self.single(lambda conn: db.run(conn, *admission.note(device_id, pending, at_head)))
 
     # -- backfill and repair ---------------------------------------------------------------------------
 
@@ -523,48 +541,6 @@ class ServerStore:
             batch.apply(op, op.digest())
         batch.commit()
         conn.execute(update(db.meta).where(db.meta.c.key == "hlc").values(value=str(clock.last)))
-
-
-_DEVICE_COLUMNS = ", ".join(c.name for c in db.devices.c)
-_ADMIT = (
-    "UPDATE devices SET counter = :counter, last_seen_ms = :now WHERE device_id = :device "
-    f"AND counter < :counter RETURNING {_DEVICE_COLUMNS}"
-)
-_DEVICE = f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE device_id = :device"
-_ACCOUNT_COLUMNS = ("user_id", "role", "hub_id", "active")
-_ACCOUNT = f"SELECT {', '.join(_ACCOUNT_COLUMNS)} FROM accounts WHERE user_id = :user"
-_ADMIT_WITH_ACCOUNT = (
-    f"WITH d AS ({_ADMIT}) SELECT d.*, "
-    + ", ".join(f"a.{name} AS account_{name}" for name in _ACCOUNT_COLUMNS)
-    + " FROM d LEFT JOIN accounts a ON a.user_id = :user"
-)
-
-
-_ADMITTED_COLUMNS = [c.name for c in db.devices.c] + [f"account_{name}" for name in _ACCOUNT_COLUMNS]
-
-
-def _admission(device_id: str, counter: int, user_id: str | None) -> dict[str, Any]:
-    return {"counter": counter, "now": now_ms(), "device": device_id, "user": user_id}
-
-
-def _not_admitted(conn: Connection, device_id: str) -> Admitted:
-    """A counter seen before (a replay), or no such device: refused before any account is looked at."""
-    device = db.run_records(conn, _DEVICE, {"device": device_id})
-    return Admitted(device[0] if device else None, int(device[0]["counter"]) if device else 0, None)
-
-
-def _split_account(row: db.Record) -> tuple[db.Record, db.Record | None]:
-    """A row of ``_ADMIT_WITH_ACCOUNT`` as the device and the account (none when no account matched)."""
-    account = {name: row[f"account_{name}"] for name in _ACCOUNT_COLUMNS}
-    device = {key: value for key, value in row.items() if not key.startswith("account_")}
-    return device, account if account["user_id"] is not None else None
-
-
-_NOTE_PULL = "UPDATE devices SET pending = :pending, last_seen_ms = :now WHERE device_id = :device"
-_NOTE_SYNC = (
-    "UPDATE devices SET pending = :pending, last_seen_ms = :now, last_sync_ms = :now "
-    "WHERE device_id = :device"
-)
 
 
 def _retryable(exc: Exception) -> bool:
