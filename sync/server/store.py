@@ -147,33 +147,26 @@ class ServerStore:
 
     def transact(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
         """Runs ``work`` in one write transaction, again when another process raced it."""
-        for attempt in range(1, attempts + 1):
-            try:
-                with self.writer.begin() as conn:
-                    return work(conn)
-            except Exception as exc:
-                if attempt < attempts and _retryable(exc):
-                    time.sleep(0.01 * attempt)
-                    continue
-                raise
-        raise AssertionError("unreachable")
+
+        def once() -> T:
+            with self.writer.begin() as conn:
+                return work(conn)
+
+        return _retrying(once, attempts)
 
     def pushing(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
         """``transact`` for a push. On PostgreSQL its BEGIN travels in the push's first message (its reads,
         ``db.Reads.run(begin=True)``), not in a round trip of its own, and its COMMIT with the numbering
         (or after ``work``, when none was sent)."""
-        if self._autocommit is None:
+        autocommit = self._autocommit
+        if autocommit is None:
             return self.transact(work, attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                with self._autocommit.connect() as conn:
-                    return db.finished(conn, work)
-            except Exception as exc:
-                if attempt < attempts and _retryable(exc):
-                    time.sleep(0.01 * attempt)
-                    continue
-                raise
-        raise AssertionError("unreachable")
+
+        def once() -> T:
+            with autocommit.connect() as conn:
+                return db.finished(conn, work)
+
+        return _retrying(once, attempts)
 
     def read(self, work: Callable[[Connection], T]) -> T:
         """One consistent snapshot (REPEATABLE READ on PostgreSQL; a read transaction on SQLite)."""
@@ -541,6 +534,19 @@ class ServerStore:
             batch.apply(op, op.digest())
         batch.commit()
         conn.execute(update(db.meta).where(db.meta.c.key == "hlc").values(value=str(clock.last)))
+
+
+def _retrying(once: Callable[[], T], attempts: int) -> T:
+    """``once()``, again (up to ``attempts`` times in all) while another process races it."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return once()
+        except Exception as exc:
+            if attempt < attempts and _retryable(exc):
+                time.sleep(0.01 * attempt)
+                continue
+            raise
+    raise AssertionError("unreachable")
 
 
 def _retryable(exc: Exception) -> bool:

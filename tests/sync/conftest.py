@@ -115,6 +115,19 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def two_hubs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
+    """A server with Torbay and Paignton hubs, on SQLite and on PostgreSQL (whose writes differ)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'two-hubs.db'}"
+    else:
+        url = request.getfixturevalue("pg_url")
+    server = start_server(settings_for(url))
+    seed(server, (HUB, "Paignton"))
+    yield server
+    server.stop()
+
+
 Laptop = Callable[..., Workspace]
 
 

@@ -3,10 +3,8 @@ server's database holds, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from earlyhelp_desktop.core.replication import Replicator, enrol
@@ -14,24 +12,13 @@ from sync.server import db
 from sync.server.pulls import runs
 from sync.server.store import ServerStore
 from tests.conftest import CHEAP_KDF, PASSWORD
-from tests.sync.conftest import RunningServer, seed, settings_for, start_server
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'server.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    running = start_server(settings_for(url))
-    seed(running)
-    yield running
-    running.stop()
+from tests.sync.conftest import RunningServer
 
 
 def test_a_push_readies_its_ops_for_the_hub_and_they_are_served_as_the_database_holds_them(
-    server: RunningServer, tmp_path: Path
+    two_hubs: RunningServer, tmp_path: Path
 ) -> None:
+    server = two_hubs
     a = enrol(tmp_path / "a", server.url, server.code(), "s.patel", PASSWORD, fixed_kdf=CHEAP_KDF)
     b = enrol(tmp_path / "b", server.url, server.code(), "j.okafor", PASSWORD, fixed_kdf=CHEAP_KDF)
     try:
@@ -45,11 +32,8 @@ def test_a_push_readies_its_ops_for_the_hub_and_they_are_served_as_the_database_
                 .where(db.ops.c.family_id == fid, db.ops.c.scope == "family")
                 .order_by(db.ops.c.seq)
             ).all()
-            laptop_b = (
-                conn.execute(select(db.devices).where(db.devices.c.device_id != pushed_by_a[0][1]))
-                .mappings()
-                .all()
-            )
+            others = select(db.devices).where(db.devices.c.device_id != pushed_by_a[0][1])
+            laptop_b = [dict(row) for row in conn.execute(others).mappings()]
         wanted = runs(pushed_by_a)
         assert wanted
         blocks = store._pulls().blocks

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from earlyhelp_desktop.core.replication import Replicator
@@ -17,28 +14,11 @@ from earlyhelp_desktop.core.store.models import Family, Person
 from sync.server import cli as server_cli
 from sync.server import db
 from tests.sync.conftest import (
-    HUB,
     Counter,
     Laptop,
     RunningServer,
     assert_kept_parts_are_the_rows,
-    seed,
-    settings_for,
-    start_server,
 )
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def two_hubs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunningServer]:
-    """A server with Torbay and Paignton hubs, on SQLite and on PostgreSQL (whose writes differ)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'two-hubs.db'}"
-    else:
-        url = request.getfixturevalue("pg_url")
-    server = start_server(settings_for(url))
-    seed(server, (HUB, "Paignton"))
-    yield server
-    server.stop()
 
 
 def test_a_family_moving_hub_is_backfilled_there_and_evicted_here(
