@@ -10,11 +10,11 @@ import socket
 import threading
 import time
 import uuid
-import zlib
 from typing import Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, PrivateAttr
+from zlib_ng import zlib_ng
 
 from sync import auth
 from sync.client import SyncClient
@@ -187,7 +187,7 @@ class LightSession:
         if headers.get("Connection", "").lower() == "close":
             self.close()
         if headers.get("Content-Encoding") == "gzip":
-            content = zlib.decompress(content, 16 + zlib.MAX_WBITS)
+            content = zlib_ng.decompress(content, 16 + zlib_ng.MAX_WBITS)
         return LightResponse(int(status_line.split(" ", 2)[1]), headers, content)
 
     def close(self) -> None:
