@@ -156,18 +156,11 @@ class SyncClient:
         signed: bool = True,
         with_token: bool = True,
     ) -> R:
-        if body is None:
-            raw = b""
-        elif isinstance(body, CarriesOps):
-            raw = _dumps(body.wire())
-        else:
-            raw = body.model_dump_json(exclude_defaults=True).encode()
-        wire = raw
+        raw, wire = self.encode(body)
         headers = {HEADER_PROTOCOL: str(self.protocol), "Accept-Encoding": "gzip"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-            if len(raw) > COMPRESS_ABOVE:
-                wire = gzip.compress(raw, 9)
+            if wire is not raw:
                 headers["Content-Encoding"] = "gzip"
         token = (self.token or "") if with_token else ""
         if with_token and signed and not token:
@@ -218,6 +211,10 @@ class SyncClient:
                     "The sync server's answer was not understood; nothing was changed.", "bad_reply"
                 ) from exc
 
+    def encode(self, body: BaseModel | None) -> tuple[bytes, bytes]:
+        """A request body's JSON (what is signed) and what is sent (``encode_body``)."""
+        return encode_body(body)
+
     def _send(self, method: str, path: str, wire: bytes, headers: dict[str, str]) -> requests.Response:
         self.traffic.requests += 1
         self.traffic.bytes_sent += len(wire) + _header_bytes(method, path, headers)
@@ -256,6 +253,18 @@ class SyncClient:
                 "The sync server's answer was not understood; nothing was changed.", "bad_reply"
             )
         return data
+
+
+def encode_body(body: BaseModel | None) -> tuple[bytes, bytes]:
+    """A request body's JSON (what is signed) and what is sent: the same bytes, or gzip'd when larger than
+    ``COMPRESS_ABOVE``."""
+    if body is None:
+        return b"", b""
+    if isinstance(body, CarriesOps):
+        raw = _dumps(body.wire())
+    else:
+        raw = body.model_dump_json(exclude_defaults=True).encode()
+    return raw, gzip.compress(raw, 9) if len(raw) > COMPRESS_ABOVE else raw
 
 
 def _dumps(data: Any) -> bytes:

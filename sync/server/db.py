@@ -402,6 +402,24 @@ def run_many(
 _SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
+def run_lightly(conn: Connection, statement: str, params: Mapping[str, Any]) -> None:
+    """A write that costs nothing to lose in a database crash (when a laptop last pulled), on a connection
+    outside any transaction: on PostgreSQL its commit does not wait for the WAL to reach the disk
+    (asynchronous commit: a crash loses at most the last moment's such writes and never leaves the database
+    inconsistent). One message: BEGIN, the setting for this transaction alone, the write, COMMIT."""
+    if conn.dialect.name != "postgresql":
+        run(conn, statement, params)
+        return
+    with driver_cursor(conn, statement, params, client=True) as cursor:
+        write = cursor.mogrify(_pyformat(statement), dict(params))
+        try:
+            cursor.execute(f"BEGIN; SET LOCAL synchronous_commit TO OFF; {write}; COMMIT")
+        except Exception:
+            with suppress(Exception):  # the connection may be gone: the first error says so
+                conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]  # stopped inside
+            raise
+
+
 def finished(conn: Connection, work: Callable[[Connection], T]) -> T:
     """Runs ``work`` on a PostgreSQL connection in autocommit mode whose first message opens a transaction
     (``run_many(begin=True)``), then commits what it left open; on an error, rolls it back. Errors are

@@ -304,12 +304,15 @@ class ServerStore:
             params,
             take_seen,
         )
-        users, user_params = db.one_of(conn, "user_id", "users", sorted({op.user for op in request.ops}))
-        reads.add(
-            f"SELECT user_id, role FROM accounts WHERE {users} AND active",
-            user_params,
-            lambda rows: roles.update(rows),
-        )
+        authors = sorted({op.user for op in request.ops})
+        by_signer = admitting is not None and authors == [admitting[2]]  # its account comes with admission
+        if not by_signer:
+            users, user_params = db.one_of(conn, "user_id", "users", authors)
+            reads.add(
+                f"SELECT user_id, role FROM accounts WHERE {users} AND active",
+                user_params,
+                lambda rows: roles.update(rows),
+            )
         hold_ids: list[tuple[Any, ...]] = []
         reads.add(OPEN_HOLDS, {"device": pusher.device_id}, hold_ids.extend)
         batch.preload_families((op.family_id or "" for op in request.ops), reads)
@@ -324,6 +327,9 @@ class ServerStore:
             if device is None:
                 return None  # refused: the transaction keeps the counter taken, and nothing else
             pusher.hub_id = device["hub_id"]
+            account = verdict.account
+            if by_signer and account is not None and account["active"]:
+                roles[account["user_id"]] = account["role"]
         assert device is not None
         for (hold_id,) in hold_ids:  # seldom any
             open_holds.update(db.run(conn, HELD_FAMILIES, {"hold": hold_id}))
@@ -433,7 +439,7 @@ class ServerStore:
                 def work(conn: Connection) -> Page:
                     page = puller.page(conn, device, cursor, limit)
                     if pending is not None:
-                        db.run(conn, *admission.note(device["device_id"], pending, at_head=not page.more))
+                        db.run_lightly(conn, *admission.note(device["device_id"], pending, not page.more))
                     return page
 
                 return self.single(work)
@@ -446,7 +452,7 @@ class ServerStore:
     def note_pull(self, device_id: str, pending: int, at_head: bool) -> None:
         """Records when the device last pulled and how many ops it had still to send (and, when the pull
         reached the head, that it synced)."""
-        self.single(lambda conn: db.run(conn, *admission.note(device_id, pending, at_head)))
+        self.single(lambda conn: db.run_lightly(conn, *admission.note(device_id, pending, at_head)))
 
     # -- backfill and repair ---------------------------------------------------------------------------
 
