@@ -225,9 +225,11 @@ PAGE = (
     "AND seq > :after AND device_id <> :device ORDER BY seq LIMIT :limit) AS shared"
     ") AS page ORDER BY seq LIMIT :limit"
 )
+# the head (its number and op id), the purge mark, and the id of the op at the laptop's cursor (none at 0)
 _TOP = (
-    "SELECT (SELECT seq FROM ops ORDER BY seq DESC LIMIT 1), "
-    "(SELECT op_id FROM ops ORDER BY seq DESC LIMIT 1), (SELECT value FROM meta WHERE key = :purged)"
+    "SELECT head.seq, head.op_id, (SELECT value FROM meta WHERE key = :purged), "
+    "(SELECT op_id FROM ops WHERE seq = :after) "
+    "FROM (SELECT 1) AS one LEFT JOIN (SELECT seq, op_id FROM ops ORDER BY seq DESC LIMIT 1) AS head ON 1 = 1"
 )
 _MOVES = (
     "SELECT c.family_id, f.hub_id FROM scope_changes c JOIN families f ON f.family_id = c.family_id "
@@ -257,13 +259,13 @@ class Puller:
         # page's last op and the payloads of runs not in memory, is read after: neither changes once
         # logged (a redaction's purge moves the generation read here, and the blocks made are dropped)
         page = {"hub": hub, "device": device["device_id"], "after": after, "limit": limit + 1}
-        reads = [(_TOP, {"purged": PURGED}), (PAGE, page), (_DIGESTS, {"own": f"hub:{hub}"})]
+        reads = [(_TOP, {"purged": PURGED, "after": after}), (PAGE, page), (_DIGESTS, {"own": f"hub:{hub}"})]
         if after:
-            reads += [(_OP_ID, {"seq": after}), (_MOVES, {"after": after, "hub": hub})]
+            reads.append((_MOVES, {"after": after, "hub": hub}))
         (top,), rows, digests, *since_cursor = db.run_many(conn, reads, snapshot=True)
-        cursor_op, moves = since_cursor or ([], [])
+        (moves,) = since_cursor or ([],)
         head, head_op, generation = int(top[0] or 0), str(top[1] or ""), str(top[2] or "")
-        if after and (after > head or not cursor_op or str(cursor_op[0][0])[:12] != after_op):
+        if after and (after > head or top[3] is None or str(top[3])[:12] != after_op):
             return self.reset()  # this server lost ops the laptop had (restored from a backup)
         entered: list[str] = []
         left: list[str] = []

@@ -53,3 +53,31 @@ def test_a_push_readies_its_ops_for_the_hub_and_they_are_served_as_the_database_
     finally:
         for ws in (a, b):
             ws.lock()
+
+
+def test_a_cursor_the_server_no_longer_matches_starts_the_laptop_again(
+    two_hubs: RunningServer, tmp_path: Path
+) -> None:
+    """A cursor names its op by number and id: one this server's log no longer matches (it was restored
+    from a backup, then logged other ops under those numbers, or never got that far) is answered with a
+    reset, so the laptop sends again what the server lost."""
+    server = two_hubs
+    a = enrol(tmp_path / "a", server.url, server.code(), "s.patel", PASSWORD, fixed_kdf=CHEAP_KDF)
+    try:
+        a.services.families.add("Zoë Ó Briain")
+        assert Replicator(a).run().status == "synced"
+        store = server.store
+        with store.engine.connect() as conn:
+            device = dict(conn.execute(select(db.devices)).mappings().one())
+            head, head_op = conn.execute(
+                select(db.ops.c.seq, db.ops.c.op_id).order_by(db.ops.c.seq.desc()).limit(1)
+            ).one()
+        puller = store._pulls()
+        at_head = store.pull(device, puller.cursor(head, head_op), 100).response
+        assert not at_head.reset and not at_head.more and at_head.digest
+        for stale in (puller.cursor(head, "f" * 32), puller.cursor(head + 5, head_op)):
+            answer = store.pull(device, stale, 100).response
+            assert answer.reset and answer.more and answer.ops == []
+            assert puller.read_cursor(answer.cursor) == (0, "")
+    finally:
+        a.lock()
