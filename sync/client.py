@@ -160,7 +160,7 @@ class SyncClient:
         headers = {HEADER_PROTOCOL: str(self.protocol), "Accept-Encoding": "gzip"}
         if body is not None:
             headers["Content-Type"] = "application/json"
-            if wire is not raw:
+            if wire != raw:
                 headers["Content-Encoding"] = "gzip"
         token = (self.token or "") if with_token else ""
         if with_token and signed and not token:

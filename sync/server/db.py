@@ -363,6 +363,7 @@ def run_many(
     reads: Sequence[tuple[str, Mapping[str, Any]]],
     snapshot: bool = False,
     begin: bool = False,
+    commit: bool = False,
 ) -> list[list[tuple[Any, ...]]]:
     """``run`` for several statements, each one's rows in turn. PostgreSQL gets them as one message (its
     values bound by psycopg, in the transaction's one snapshot): five statements sent alone took 400 us of
@@ -370,19 +371,20 @@ def run_many(
 
     On a connection outside any transaction (autocommit), the message may start one, saving a round trip
     for each statement that would: ``snapshot``, a read-only REPEATABLE READ transaction it also commits;
-    ``begin``, a transaction left open for the rest of the work (``finished`` ends it)."""
+    ``begin``, a transaction left open for the rest of the work (``finished`` ends it), or committed by the
+    message too (``commit``)."""
     if conn.dialect.name != "postgresql":
         return [run(conn, statement, params) for statement, params in reads]
     driver: Any = conn.connection.dbapi_connection  # psycopg's
-    idle = driver.autocommit and driver.info.transaction_status == 0
-    opening = (_SNAPSHOT if snapshot else "BEGIN" if begin else None) if idle else None
+    opening = (_SNAPSHOT if snapshot else "BEGIN" if begin else None) if _idle(conn) else None
+    closing = opening is not None and (snapshot or commit)
     if len(reads) < 2 and opening is None:
         return [run(conn, statement, params) for statement, params in reads]
     found: list[list[tuple[Any, ...]]] = []
     with driver_cursor(conn, "; ".join(statement for statement, _ in reads), client=True) as cursor:
         sent = [cursor.mogrify(_pyformat(statement), dict(params)) for statement, params in reads]
         if opening is not None:
-            sent = [opening, *sent, *(["COMMIT"] if snapshot else [])]
+            sent = [opening, *sent, *(["COMMIT"] if closing else [])]
         try:
             cursor.execute("; ".join(sent))
         except Exception:
@@ -396,28 +398,29 @@ def run_many(
                 break
     if opening is None:
         return found
-    return found[1:-1] if snapshot else found[1:]
+    return found[1:-1] if closing else found[1:]
 
 
 _SNAPSHOT = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
 
+def _idle(conn: Connection) -> bool:
+    """Whether a PostgreSQL connection is in autocommit mode and outside any transaction."""
+    driver: Any = conn.connection.dbapi_connection
+    return bool(driver.autocommit) and driver.info.transaction_status == 0
+
+
 def run_lightly(conn: Connection, statement: str, params: Mapping[str, Any]) -> None:
-    """A write that costs nothing to lose in a database crash (when a laptop last pulled), on a connection
-    outside any transaction: on PostgreSQL its commit does not wait for the WAL to reach the disk
-    (asynchronous commit: a crash loses at most the last moment's such writes and never leaves the database
-    inconsistent). One message: BEGIN, the setting for this transaction alone, the write, COMMIT."""
-    if conn.dialect.name != "postgresql":
+    """A write that costs nothing to lose in a database crash (when a laptop last pulled). On a PostgreSQL
+    connection outside any transaction, its own transaction commits without waiting for the WAL to reach
+    the disk (asynchronous commit: a crash loses at most the last moment's such writes and never leaves
+    the database inconsistent), all in one message; inside a transaction, it is as durable as that is."""
+    if conn.dialect.name == "postgresql" and _idle(conn):
+        run_many(
+            conn, [("SET LOCAL synchronous_commit TO OFF", {}), (statement, params)], begin=True, commit=True
+        )
+    else:
         run(conn, statement, params)
-        return
-    with driver_cursor(conn, statement, params, client=True) as cursor:
-        write = cursor.mogrify(_pyformat(statement), dict(params))
-        try:
-            cursor.execute(f"BEGIN; SET LOCAL synchronous_commit TO OFF; {write}; COMMIT")
-        except Exception:
-            with suppress(Exception):  # the connection may be gone: the first error says so
-                conn.connection.dbapi_connection.rollback()  # type: ignore[union-attr]  # stopped inside
-            raise
 
 
 def finished(conn: Connection, work: Callable[[Connection], T]) -> T:

@@ -116,6 +116,12 @@ def make_block(fragments: list[Fragment]) -> Block:
     return Block(fragments[0], last.carried, last.stamp, rest, len(fragments))
 
 
+def block_of(payloads: dict[int, Any], run: tuple[int, int]) -> Block:
+    """The block of a run (first, last sequence number) of stored ops, from their payloads by number."""
+    first, last = run
+    return make_block([fragment(payloads[seq]) for seq in range(first, last + 1)])
+
+
 def runs(rows: Iterable[Any]) -> list[tuple[int, int]]:
     """(first, last) sequence numbers of the runs of rows (seq, device) with consecutive numbers and one
     device: what a page's blocks are."""
@@ -306,8 +312,7 @@ class Puller:
                 f"{end}{n}": seq for n, run in enumerate(chunk) for end, seq in zip("fl", run, strict=True)
             }
             payloads = dict(db.run(conn, f"SELECT seq, payload FROM ops WHERE {ranges}", bounds))
-            for first, last in chunk:
-                made[(first, last)] = make_block([fragment(payloads[q]) for q in range(first, last + 1)])
+            made.update((run, block_of(payloads, run)) for run in chunk)
         if made:
             self.blocks.add(generation, made)
         return [found.get(key) or made[key] for key in wanted]
@@ -319,10 +324,7 @@ class Puller:
         the blocks hold now: a redaction that moved it since empties them at the next pull that sees it,
         and a pull that has not seen it reads the same payloads (nothing purged them yet)."""
         payloads = {seq: payload for seq, _, payload in logged}
-        made = {
-            (first, last): make_block([fragment(payloads[q]) for q in range(first, last + 1)])
-            for first, last in runs((seq, device) for seq, device, _ in logged)
-        }
+        made = {run: block_of(payloads, run) for run in runs((seq, device) for seq, device, _ in logged)}
         if made:
             self.blocks.add(self.blocks.generation, made)
 
